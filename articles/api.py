@@ -1,0 +1,181 @@
+"""/api/articles and /api/stories. Reads are public; writes need a token whose user has the
+article permissions (publishing needs `publish_article`, as in the admin)."""
+
+import datetime as dt
+
+from django.db import IntegrityError, connection
+from django.db.models.expressions import RawSQL
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.text import slugify
+from ninja import Path, Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from apikit import SLUG_PATTERN, Pagination, Text, aware, last_modified, responses
+from articles.importing import Outcome, import_story
+from articles.models import Article, Tag
+from articles.schemas import ArticleIn, ArticleListOut, ArticleOut, ArticlePatch, StoryIn, StoryOut
+from articles.search import matching_ids
+from articles.writing import save_article
+from players.models import Player
+from tokens.auth import TokenAuth
+from trophies.models import Trophy
+
+router = Router(tags=["articles"])
+stories = Router(tags=["stories"])
+WRITE_ERRORS = (400, 401, 403, 413, 422)
+
+
+def require(request: HttpRequest, *permissions: str) -> None:
+    missing = [p for p in permissions if not request.user.has_perm(p)]
+    if missing:
+        raise HttpError(403, f"This token's user lacks the permission {missing[0]}.")
+
+
+def _tags(slugs: list[str]) -> list[Tag]:
+    found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs)}
+    if unknown := [slug for slug in slugs if slug not in found]:
+        raise HttpError(400, f"Unknown tag “{unknown[0]}”.")
+    return [found[slug] for slug in slugs]
+
+
+def _known(model: type[Player] | type[Trophy] | type[Tag], slug: str, label: str) -> None:
+    if not model.objects.filter(slug=slug).exists():
+        raise HttpError(400, f"Unknown {label} “{slug}”.")
+
+
+@router.get(
+    "",
+    response=responses({200: list[ArticleListOut]}, 400, 422),
+    summary="List published articles, newest first",
+)
+@paginate(Pagination)
+def list_articles(
+    request: HttpRequest,
+    player: Text | None = Query(None, description="Only articles that mention this player (slug)."),
+    trophy: Text | None = Query(None, description="Only articles that mention this trophy (slug)."),
+    tag: Text | None = Query(None, description="Only articles with this tag (slug)."),
+    q: Text | None = Query(None, max_length=200, description="Full-text search, all words required."),
+    since: dt.datetime | None = Query(None, description="Only articles published at or after this time."),
+):
+    articles = Article.objects.for_listing()
+    if player:
+        _known(Player, player, "player")
+        articles = articles.filter(players__slug=player)
+    if trophy:
+        _known(Trophy, trophy, "trophy")
+        articles = articles.filter(trophies__slug=trophy)
+    if tag:
+        _known(Tag, tag, "tag")
+        articles = articles.filter(tags__slug=tag)
+    if q:
+        sql, params = matching_ids(q, vendor=connection.vendor)
+        articles = articles.filter(pk__in=RawSQL(sql, params))
+    if since:
+        articles = articles.filter(published_at__gte=aware(since))
+    return articles
+
+
+@router.get(
+    "/{slug}",
+    response=responses({200: ArticleOut}, 404, 422),
+    summary="One published article, with the players, trophies and tags it mentions",
+)
+def get_article(
+    request: HttpRequest, response: HttpResponse, slug: str = Path(..., pattern=SLUG_PATTERN)
+):
+    article = get_object_or_404(Article.objects.for_detail(), slug=slug)
+    last_modified(response, article.updated_at)
+    return article
+
+
+@router.post(
+    "",
+    auth=TokenAuth(),
+    response=responses({201: ArticleOut}, *WRITE_ERRORS, 409),
+    summary="Write an article (publishing needs the publish permission)",
+)
+def create_article(request: HttpRequest, payload: ArticleIn):
+    require(request, "articles.add_article")
+    if payload.status == Article.Status.PUBLISHED:
+        require(request, "articles.publish_article")
+    slug = payload.slug or slugify(payload.title)[:200].strip("-")
+    if not slug:
+        raise HttpError(400, "The title gives no usable slug; send one.")
+    if Article.objects.filter(slug=slug).exists():
+        raise HttpError(409, f"An article with the slug “{slug}” already exists.")
+    tags = _tags(payload.tags)
+    article = Article(
+        title=payload.title, slug=slug, standfirst=payload.standfirst, body=payload.body,
+        status=payload.status, author=payload.author, created_by=request.user,
+        published_at=aware(payload.published_at) if payload.published_at else timezone.now(),
+    )
+    try:
+        save_article(article)
+    except IntegrityError:
+        raise HttpError(409, f"An article with the slug “{slug}” already exists.") from None
+    article.tags.set(tags)
+    return Status(201, Article.objects.with_relations().get(pk=article.pk))
+
+
+@router.patch(
+    "/{slug}",
+    auth=TokenAuth(),
+    response=responses({200: ArticleOut}, *WRITE_ERRORS, 404, 409),
+    summary="Change some fields of an article, draft or published",
+)
+def update_article(
+    request: HttpRequest, payload: ArticlePatch, slug: str = Path(..., pattern=SLUG_PATTERN)
+):
+    require(request, "articles.change_article")
+    article = get_object_or_404(Article, slug=slug)
+    changes = payload.dict(exclude_unset=True)
+    if nulls := [field for field, value in changes.items() if value is None]:
+        raise HttpError(400, f"“{nulls[0]}” cannot be null; leave it out to keep it.")
+    publishing = "status" in changes or "published_at" in changes
+    if publishing or article.status == Article.Status.PUBLISHED:
+        require(request, "articles.publish_article")
+    tags = _tags(changes.pop("tags")) if "tags" in changes else None
+    new_slug = changes.get("slug")
+    if new_slug and new_slug != article.slug and Article.objects.filter(slug=new_slug).exists():
+        raise HttpError(409, f"An article with the slug “{new_slug}” already exists.")
+    if "published_at" in changes:
+        changes["published_at"] = aware(changes["published_at"])
+    for field, value in changes.items():
+        setattr(article, field, value)
+    try:
+        save_article(article, keep_existing=True)
+    except IntegrityError:
+        raise HttpError(409, f"An article with the slug “{new_slug}” already exists.") from None
+    if tags is not None:
+        article.tags.set(tags)
+    return Article.objects.with_relations().get(pk=article.pk)
+
+
+@stories.post(
+    "",
+    auth=TokenAuth(),
+    response=responses({200: StoryOut, 201: StoryOut}, *WRITE_ERRORS),
+    summary="Import one story file's text, exactly as `manage.py import_stories` would",
+)
+def post_story(request: HttpRequest, payload: StoryIn):
+    require(request, "articles.add_article")
+    if payload.status == Article.Status.PUBLISHED or payload.update:
+        require(request, "articles.publish_article")
+    if payload.update:
+        require(request, "articles.change_article")
+    result = import_story(
+        data=payload.text, source_name=payload.source_name, update=payload.update,
+        status=payload.status, dry_run=payload.dry_run,
+    )
+    if result.failed:
+        raise HttpError(400, result.message)
+    url = request.build_absolute_uri(f"/news/{result.slug}/") if result.slug else None
+    body = {
+        "outcome": result.outcome.value, "message": result.message, "slug": result.slug or None,
+        "url": url, "warnings": list(result.warnings),
+    }
+    created = result.outcome is Outcome.CREATED and not payload.dry_run
+    return Status(201 if created else 200, body)

@@ -1,0 +1,96 @@
+"""RSS and Atom feeds: all news, and the news about one player or one trophy."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article
+from players.models import Player
+from trophies.models import Trophy
+
+FEED_LENGTH = 30
+
+
+class NewsFeed(Feed):
+    description_template = None
+
+    def title(self, obj=None) -> str:
+        return f"{settings.FANPORTAL_SITE_NAME}: {settings.FANPORTAL_CLUB_NAME} news"
+
+    def link(self, obj=None) -> str:
+        return reverse("articles:list")
+
+    def description(self, obj=None) -> str:
+        return f"The latest {settings.FANPORTAL_CLUB_NAME} news from {settings.FANPORTAL_SITE_NAME}."
+
+    def articles(self, obj) -> QuerySet[Article]:
+        return Article.objects.for_feed()
+
+    def items(self, obj=None) -> QuerySet[Article]:
+        return self.articles(obj)[:FEED_LENGTH]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.summary
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.author or settings.FANPORTAL_SITE_NAME
+
+
+class AtomNewsFeed(NewsFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description
+
+
+class SubjectFeed(NewsFeed):
+    """The news about one player or one trophy."""
+
+    model: type[Player] | type[Trophy]
+    relation: str
+    about: str  # the description, with {club} and {name}
+
+    def get_object(self, request, slug: str) -> Player | Trophy:
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, obj: Player | Trophy) -> str:
+        return f"{settings.FANPORTAL_SITE_NAME}: {obj.name}"
+
+    def link(self, obj: Player | Trophy) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Player | Trophy) -> str:
+        return self.about.format(club=settings.FANPORTAL_CLUB_NAME, name=obj.name)
+
+    def articles(self, obj: Player | Trophy) -> QuerySet[Article]:
+        return Article.objects.for_feed().filter(**{self.relation: obj})
+
+
+class PlayerFeed(SubjectFeed):
+    model, relation, about = Player, "players", "{club} stories that mention {name}."
+
+
+class AtomPlayerFeed(PlayerFeed):
+    feed_type = Atom1Feed
+    subtitle = PlayerFeed.description
+
+
+class TrophyFeed(SubjectFeed):
+    model, relation, about = Trophy, "trophies", "{club} stories about the {name}."
+
+
+class AtomTrophyFeed(TrophyFeed):
+    feed_type = Atom1Feed
+    subtitle = TrophyFeed.description

@@ -1,0 +1,131 @@
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from apikit import SLUG_PATTERN, Text
+from articles.models import Article
+
+
+def _absolute(context: Any, path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
+class RefOut(Schema):
+    """A player, staff member or trophy an article mentions."""
+
+    slug: str
+    name: str
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any, context: Any) -> str:
+        return _absolute(context, obj.get_absolute_url())
+
+
+class TagOut(Schema):
+    slug: str
+    name: str
+
+
+class ImageOut(Schema):
+    src: str = Field(description="The largest rendition in the original format.")
+    srcset: str
+    webp_srcset: str
+    width: int
+    height: int
+    alt: str
+
+
+class ArticleListOut(Schema):
+    slug: str
+    title: str
+    standfirst: str
+    summary: str = Field(description="The standfirst, or the start of the body when there is none.")
+    published_at: dt.datetime
+    url: str
+    word_count: int
+    reading_minutes: int
+    image: ImageOut | None
+
+    @staticmethod
+    def resolve_url(obj: Article, context: Any) -> str:
+        return _absolute(context, obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_image(obj: Article, context: Any) -> dict[str, Any] | None:
+        renditions = obj.image_renditions
+        if not renditions:
+            return None
+        return {
+            "src": _absolute(context, renditions["src"]),
+            "srcset": renditions["srcset"],
+            "webp_srcset": renditions["webp_srcset"],
+            "width": renditions["width"],
+            "height": renditions["height"],
+            "alt": obj.image_alt,
+        }
+
+
+class ArticleOut(ArticleListOut):
+    status: str
+    author: str
+    body: str = Field(description="Markdown source.")
+    body_html: str = Field(description="Rendered, sanitised, with mentions linked.")
+    updated_at: dt.datetime
+    tags: list[TagOut]
+    players: list[RefOut]
+    trophies: list[RefOut]
+
+    @staticmethod
+    def resolve_tags(obj: Article) -> list[Any]:
+        return list(obj.tags.all())
+
+    @staticmethod
+    def resolve_players(obj: Article) -> list[Any]:
+        return list(obj.players.all())
+
+    @staticmethod
+    def resolve_trophies(obj: Article) -> list[Any]:
+        return list(obj.trophies.all())
+
+
+Status = Literal["draft", "published"]
+
+
+class ArticleIn(Schema):
+    title: Text = Field(min_length=1, max_length=255)
+    slug: str | None = Field(None, pattern=SLUG_PATTERN, description="Made from the title if left out.")
+    standfirst: Text = Field("", max_length=300)
+    body: Text = Field(min_length=1, max_length=200_000, description="Markdown.")
+    status: Status = "draft"
+    published_at: dt.datetime | None = Field(None, description="Defaults to now; a future time schedules.")
+    author: Text = Field("", max_length=100)
+    tags: list[str] = Field([], max_length=20, description="Slugs of existing tags.")
+
+
+class ArticlePatch(Schema):
+    title: Text | None = Field(None, min_length=1, max_length=255)
+    slug: str | None = Field(None, pattern=SLUG_PATTERN)
+    standfirst: Text | None = Field(None, max_length=300)
+    body: Text | None = Field(None, min_length=1, max_length=200_000)
+    status: Status | None = None
+    published_at: dt.datetime | None = None
+    author: Text | None = Field(None, max_length=100)
+    tags: list[str] | None = Field(None, max_length=20)
+
+
+class StoryIn(Schema):
+    text: Text = Field(min_length=1, description='A story file: "date YYYY-MM-DD Headline", a blank line, paragraphs.')
+    source_name: Text = Field("api", min_length=1, max_length=200, description="Named in messages.")
+    update: bool = Field(False, description="Replace the story if its text changed.")
+    status: Status = Field("published", description="Status of a newly created story.")
+    dry_run: bool = Field(False, description="Report what would happen; change nothing.")
+
+
+class StoryOut(Schema):
+    outcome: Literal["created", "updated", "unchanged", "changed"]
+    message: str
+    slug: str | None
+    url: str | None
+    warnings: list[str]

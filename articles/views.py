@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, SlugRedirect, Tag
+from articles.search import Results
+from articles.structured_data import news_article
+
+SEARCH_PAGE_SIZE = 10
+SEARCH_MAX_LENGTH = 200
+
+RELATED_COUNT = 4
+
+
+class NewsListView(ListView):
+    template_name = "articles/news_list.html"
+    context_object_name = "articles"
+    paginate_by = 12
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+
+class TagView(NewsListView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.for_listing().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.for_detail()
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the article had before its slug changed.
+            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("article")
+            redirect = moved.first()
+            if redirect is None or not redirect.article.is_live:
+                raise
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        related = Article.objects.related_to(self.object)[:RELATED_COUNT]
+        structured_data = news_article(self.object, self.request.build_absolute_uri)
+        return super().get_context_data(related=related, structured_data=structured_data, **kwargs)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    results = Results(query)
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/search.html", {"query": query, "page_obj": page})
+
+
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """The Google News sitemap: articles of the last two days."""
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": Article.objects.for_news_sitemap()},
+        content_type="application/xml; charset=utf-8",
+    )

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from players.models import Player
+
+
+@admin.register(Player)
+class PlayerAdmin(admin.ModelAdmin):
+    list_display = ["name", "shirt_number", "kind", "position", "nationality", "is_current"]
+    list_display_links = ["name"]
+    list_filter = ["is_current", "kind", "position", "nationality"]
+    search_fields = ["name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "aliases", "is_current"]}),
+        ("Role", {"fields": ["kind", "position", "role", "shirt_number"]}),
+        ("Profile", {"fields": ["nationality", "date_of_birth", "photo", "bio"]}),
+    ]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Pages are cached by content version, which is bumped on commit; tests that run inside a
+    # rolled-back transaction never commit, so the page cache is tested on its own
+    # (tests/test_pagecache.py) and off everywhere else.
+    settings.FANPORTAL_PAGE_CACHE = False
+
+
+@pytest.fixture
+def club(db):
+    """The demo club from seeds/club.toml: squad, staff, trophies and honours."""
+    from fanportal.demo import load_demo_club
+
+    return load_demo_club(SEEDS / "club.toml")
+
+
+@pytest.fixture
+def seeded(club):
+    """The demo club plus the two seed stories, imported as `make demo` does."""
+    from articles.importing import collect_sources, import_many
+
+    sources, _ = collect_sources([str(SEEDS)])
+    return list(import_many(sources))
+
+
+@pytest.fixture
+def make_article(db):
+    """Create a published article through the same save path as the admin and importer."""
+    from articles.models import Article
+    from articles.writing import save_article
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(**fields) -> Article:
+        number = next(counter)
+        fields.setdefault("title", f"Story number {number}")
+        fields.setdefault("slug", f"story-number-{number}")
+        fields.setdefault("body", f"Paragraph of story {number}.")
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        tags = fields.pop("tags", [])
+        article = save_article(Article(**fields))
+        article.tags.set(tags)
+        return article
+
+    return make
