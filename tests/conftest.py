@@ -8,6 +8,17 @@ from django.conf import settings
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    # An in-memory SQLite test database is one connection that the live server's request
+    # threads share with the test thread; two requests at once (a page and its jsi18n, say)
+    # then use it together and SQLite fails with "bad parameter or other API misuse". A file
+    # database gives every thread its own connection, as production has.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     # Pages are cached by content version, which is bumped on commit; tests that run inside a
