@@ -8,8 +8,10 @@ version are left out: they are worth nothing after a restore.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
+import itertools
 import json
 import tarfile
 import tempfile
@@ -21,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "pagecache", "admin.logentry"}
@@ -47,17 +50,32 @@ def _models() -> list[type]:
     return chosen
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to the millisecond; a backup keeps every microsecond."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _serialize(models: list[type]) -> str:
+    # Natural keys, so that rows re-created with other ids (groups, users) compare equal.
+    rows = itertools.chain.from_iterable(
+        model._default_manager.order_by("pk").iterator() for model in models
+    )
+    return serializers.serialize(
+        "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True,
+        cls=ExactJSONEncoder,
+    )
+
+
 def backup(path: Path) -> BackupSummary:
     """Write the site to path (a .tar.gz) in one consistent read."""
     media = Path(settings.MEDIA_ROOT)
+    models = serializers.sort_dependencies([(None, _models())], allow_cycles=True)
     with transaction.atomic():
-        data = io.StringIO()
-        labels = [model._meta.label for model in _models()]
-        call_command(
-            "dumpdata", *labels, natural_foreign=True, natural_primary=True, indent=None,
-            stdout=data,
-        )
-    payload = data.getvalue().encode()
+        payload = _serialize(models).encode()
     files = sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
     partial = path.with_name(path.name + ".partial")
     with tarfile.open(partial, "w:gz") as archive:
@@ -112,11 +130,7 @@ def fingerprint() -> dict[str, tuple[int, str]]:
     """Row count and a content hash per model: what a backup round trip must preserve."""
     result = {}
     for model in _models():
-        # Natural keys, so that rows re-created with other ids (groups, users) compare equal.
-        rows = json.loads(serializers.serialize(
-            "json", model._default_manager.order_by("pk"), use_natural_foreign_keys=True,
-            use_natural_primary_keys=True,
-        ))
+        rows = json.loads(_serialize([model]))
         for row in rows:
             # Many-to-many lists come back in whatever order the database likes.
             for field in model._meta.many_to_many:
