@@ -188,7 +188,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "articles/article_detail.html",
             {
                 "article": article,
-                "related": Article.objects.related_to(article)[:4],
+                "related": Article.objects.related_to(article),
                 "structured_data": news_article(article, request.build_absolute_uri),
                 "preview_state": state_of(article),
                 "change_url": reverse("admin:articles_article_change", args=[pk]),

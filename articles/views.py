@@ -56,7 +56,7 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        related = Article.objects.related_to(self.object)[:RELATED_COUNT]
+        related = Article.objects.related_to(self.object, limit=RELATED_COUNT)
         structured_data = news_article(self.object, self.request.build_absolute_uri)
         return super().get_context_data(related=related, structured_data=structured_data, **kwargs)
 

@@ -139,5 +139,11 @@ def test_related_stories_rank_shared_people_and_trophies_then_tags_then_recency(
     make_article(title="One shared and tag", slug="one-tag", body="Kelleher.", tags=[final], published_at=now - dt.timedelta(days=9))
     make_article(title="Tag only", slug="tag-only", body="Nothing.", tags=[final])
     make_article(title="Unrelated", slug="unrelated", body="Nothing at all.")
-    related = list(Article.objects.for_detail().related_to(Article.objects.for_detail().get(pk=base.pk)))
+    make_article(title="Draft", slug="draft", body="Kelleher and Salah.", status=Article.Status.DRAFT)
+    make_article(title="Scheduled", slug="later", body="Salah.", published_at=now + dt.timedelta(days=1))
+    article = Article.objects.for_detail().get(pk=base.pk)
+    related = Article.objects.related_to(article, limit=5)
     assert [a.title for a in related] == ["Two shared", "One shared and tag", "One shared, newer", "Tag only"]
+    assert [a.title for a in Article.objects.related_to(article, limit=2)] == ["Two shared", "One shared and tag"]
+    # Only the newest `window` sharing articles are ranked: here the two newest.
+    assert [a.title for a in Article.objects.related_to(article, window=2)] == ["One shared, newer", "Tag only"]

@@ -10,14 +10,17 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-# The characters that could end a <script> element or open a comment inside it.
-_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# The characters that could end a <script> element or open a comment inside it. Three
+# str.replace calls: str.translate with a mapping costs 0.5 ms on an article's JSON-LD.
+_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
 @register.simple_tag(takes_context=True)
 def json_ld(context: template.Context, data: dict[str, Any]) -> str:
     """A JSON-LD <script> carrying the request's CSP nonce."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    for character, escape in _ESCAPES:
+        payload = payload.replace(character, escape)
     return format_html(
         '<script type="application/ld+json" nonce="{}">{}</script>',
         context.get("csp_nonce", ""),
