@@ -126,8 +126,8 @@ def _now() -> object:
 
 
 class _SqliteSearch:
-    # The window is the newest WINDOW matches by rowid (the order stories arrived): a rowid
-    # range is something FTS5 can walk cheaply, unlike a list of ids. CROSS JOIN keeps the
+    # The window is the newest WINDOW public matches by rowid (the order stories arrived): a
+    # rowid range is something FTS5 can walk cheaply, unlike a list of ids. CROSS JOIN keeps the
     # index as the outer loop: left to itself, SQLite's planner walks every published article
     # and asks the index about each (100 ms for a rare word).
     MATCHES = """
@@ -135,8 +135,10 @@ class _SqliteSearch:
         CROSS JOIN articles_article a ON a.id = articles_article_fts.rowid
         WHERE articles_article_fts MATCH %s AND a.status = %s AND a.published_at <= %s
           AND articles_article_fts.rowid >= (SELECT coalesce((
-              SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s
-              ORDER BY rowid DESC LIMIT 1 OFFSET %s), 0))
+              SELECT articles_article_fts.rowid FROM articles_article_fts
+              CROSS JOIN articles_article p ON p.id = articles_article_fts.rowid
+              WHERE articles_article_fts MATCH %s AND p.status = %s AND p.published_at <= %s
+              ORDER BY articles_article_fts.rowid DESC LIMIT 1 OFFSET %s), 0))
     """
 
     def match(self, terms: list[str]) -> str:
@@ -144,8 +146,9 @@ class _SqliteSearch:
         return " ".join(f'"{term}"*' for term in terms)
 
     def matches(self, terms: list[str]) -> list[object]:
+        public = [Article.Status.PUBLISHED, _now()]
         match = self.match(terms)
-        return [match, Article.Status.PUBLISHED, _now(), match, WINDOW - 1]
+        return [match, *public, match, *public, WINDOW - 1]
 
     def count(self, terms: list[str]) -> int:
         with connection.cursor() as cursor:
@@ -166,36 +169,81 @@ class _SqliteSearch:
 
 
 class _PostgresSearch:
-    # The newest WINDOW matches: the planner either reads the GIN index (rare words) or walks
-    # the (status, published_at) index until it has enough (common ones).
-    CANDIDATES = """
-        SELECT id FROM articles_article
-        WHERE search_vector @@ to_tsquery('fanportal_search', %s)
-          AND status = %s AND published_at <= %s
-        ORDER BY published_at DESC LIMIT %s
+    """The newest WINDOW matches, found by whichever of two reads is cheap for the query.
+
+    The planner cannot estimate a prefix match, so left to itself it reads every match
+    through the GIN index and sorts them (140 ms for a word in every story of 100,000). We
+    ask the GIN index first for at most WINDOW + 1 matches in any order: fewer than that is
+    the whole answer (a rare word, 1 ms). Otherwise the word is common, and walking the
+    listing index newest first, testing each story, reaches WINDOW matches soon (10 ms);
+    the walk goes in growing chunks so that a middling word still ends.
     """
+
+    FIRST_CHUNK = 2 * WINDOW
+
+    def __init__(self) -> None:
+        self._candidates: dict[str, list[int]] = {}
 
     def tsquery(self, terms: list[str]) -> str:
         return " & ".join(f"{term}:*" for term in terms)
 
-    def candidates(self, terms: list[str]) -> list[object]:
-        return [self.tsquery(terms), Article.Status.PUBLISHED, timezone.now(), WINDOW]
+    def candidates(self, terms: list[str]) -> list[int]:
+        tsquery = self.tsquery(terms)
+        if tsquery not in self._candidates:
+            self._candidates[tsquery] = self._find(tsquery)
+        return self._candidates[tsquery]
+
+    def _find(self, tsquery: str) -> list[int]:
+        public = [Article.Status.PUBLISHED, timezone.now()]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT id, published_at FROM articles_article
+                WHERE search_vector @@ to_tsquery('fanportal_search', %s)
+                  AND status = %s AND published_at <= %s
+                LIMIT %s
+                """,
+                [tsquery, *public, WINDOW + 1],
+            )
+            rows = cursor.fetchall()
+            if len(rows) <= WINDOW:
+                return [pk for pk, _ in sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)]
+            found: list[int] = []
+            after: list[object] = []
+            chunk = self.FIRST_CHUNK
+            while len(found) < WINDOW:
+                cursor.execute(
+                    f"""
+                    SELECT id, published_at, search_vector @@ to_tsquery('fanportal_search', %s)
+                    FROM (
+                        SELECT id, published_at, search_vector FROM articles_article
+                        WHERE status = %s AND published_at <= %s
+                          {"AND (published_at, id) < (%s, %s)" if after else ""}
+                        ORDER BY published_at DESC, id DESC LIMIT %s
+                    ) AS newest
+                    """,
+                    [tsquery, *public, *after, chunk],
+                )
+                walked = cursor.fetchall()
+                found += [pk for pk, _, hit in walked if hit]
+                if len(walked) < chunk:
+                    break
+                after, chunk = [walked[-1][1], walked[-1][0]], chunk * 2
+            return found[:WINDOW]
 
     def count(self, terms: list[str]) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({self.CANDIDATES}) AS c", self.candidates(terms))
-            return cursor.fetchone()[0]
+        return len(self.candidates(terms))
 
     def page(self, terms: list[str], *, limit: int, offset: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
+                """
                 SELECT a.id FROM articles_article a
-                WHERE a.id IN ({self.CANDIDATES})
+                WHERE a.id = ANY(%s)
                 ORDER BY ts_rank(a.search_vector, to_tsquery('fanportal_search', %s)) DESC,
-                         a.published_at DESC
+                         a.published_at DESC, a.id DESC
                 LIMIT %s OFFSET %s
                 """,
-                [*self.candidates(terms), self.tsquery(terms), limit, offset],
+                [self.candidates(terms), self.tsquery(terms), limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]

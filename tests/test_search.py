@@ -113,3 +113,24 @@ def test_snippets_start_near_the_first_match_and_fold_accents():
         "…Intro words. Intro words. Then <mark>Caoimhín</mark> <mark>Kelleher</mark> saved it, "
         "and <mark>Kelleher</mark> again."
     )
+
+
+def test_a_common_word_ranks_only_its_newest_window_of_public_matches(make_article, monkeypatch):
+    # Small numbers stand in for 2,000: with more matches than the window, PostgreSQL walks
+    # the listing index in growing chunks; SQLite takes a rowid range. Both give the newest.
+    from articles import search
+
+    monkeypatch.setattr(search, "WINDOW", 3)
+    monkeypatch.setattr(search._PostgresSearch, "FIRST_CHUNK", 2)
+    start = timezone.now() - dt.timedelta(days=30)
+    for day in range(12):
+        body = "A derby day." if day % 3 else "Training."
+        make_article(title=f"Day {day}", body=body, published_at=start + dt.timedelta(days=day))
+    make_article(title="Draft derby", body="A derby day.", status=Article.Status.DRAFT)
+    make_article(title="Scheduled derby", body="A derby day.",
+                 published_at=timezone.now() + dt.timedelta(days=1))
+    results = Results("derby")
+    assert results.count() == 3
+    assert sorted(hit.article.title for hit in results[0:10]) == ["Day 10", "Day 11", "Day 8"]
+    assert Results("training").count() == 3  # four matches: more than the window
+    assert Results("scheduled").count() == 0
