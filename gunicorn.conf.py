@@ -22,3 +22,23 @@ keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def worker_exit(server, worker):
+    """A worker replaced after max_requests closes its database connections and leaves at
+    once. Left to itself, Python spent about 250 ms tearing the process down, and the master
+    forks the replacement only after that: with two workers, half the capacity was gone for a
+    quarter of a second at every replacement, which showed up as p99 spikes of 100-240 ms.
+    The exit status is kept: gunicorn reads it (3 = the app failed to boot, stop retrying)."""
+    import logging
+    import sys
+
+    from django.db import connections
+
+    leaving = sys.exc_info()[1]  # gunicorn calls this from the finally around sys.exit()
+    status = leaving.code if isinstance(leaving, SystemExit) else 1
+    connections.close_all()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status if isinstance(status, int) else 1)
