@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "lead": articles[0] if articles else None,
             "latest": articles[1:],
-            "squad": Player.objects.squad().for_listing(),
+            "squad": Player.objects.squad().cards(),
             "trophies": trophies,
             "structured_data": {
                 "@context": "https://schema.org",

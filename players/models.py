@@ -22,6 +22,10 @@ class PlayerQuerySet(models.QuerySet):
     def staff(self) -> PlayerQuerySet:
         return self.current().exclude(kind=Player.Kind.PLAYER).order_by("kind", "name")
 
+    def cards(self) -> models.QuerySet[str]:
+        """The stored card HTML of each person, in this queryset's order (no model objects)."""
+        return self.values_list("card_html", flat=True)
+
     def for_listing(self) -> PlayerQuerySet:
         return self.only(
             "name", "slug", "kind", "position", "role", "shirt_number", "nationality", "photo",

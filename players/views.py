@@ -50,7 +50,7 @@ class PlayerDetailView(DetailView):
         honours = player.honours.model.objects.for_player(player).order_by("-season")
         return super().get_context_data(
             honours=honours,
-            articles=player.articles.for_listing()[:PLAYER_ARTICLES],
+            articles=player.articles.cards()[:PLAYER_ARTICLES],
             structured_data={
                 "@context": "https://schema.org",
                 **person(player, self.request.build_absolute_uri),

@@ -26,5 +26,5 @@ class TrophyDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         # Through the reverse relation: this app imports nothing from articles.
-        articles = self.object.articles.for_listing()[:TROPHY_ARTICLES]
+        articles = self.object.articles.cards()[:TROPHY_ARTICLES]
         return super().get_context_data(articles=articles, **kwargs)
