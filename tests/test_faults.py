@@ -117,10 +117,13 @@ def test_the_site_answers_503_while_the_database_is_gone_and_recovers(server):
     assert json.loads(get(base + "/healthz")[1]) == {"status": "ok", "database": "ok"}
 
 
-@pytest.fixture
-def restored_env(env, tmp_path):
-    """A second, empty site on the same kind of database as `env`."""
+@pytest.fixture(params=["same", "other"])
+def restored_env(request, env, tmp_path):
+    """A second, empty site on the same kind of database as `env`, or on the other kind: a
+    backup moves a site from SQLite to PostgreSQL and back."""
     kind = "sqlite" if env["DATABASE_URL"].startswith("sqlite") else "postgresql"
+    if request.param == "other":
+        kind = "postgresql" if kind == "sqlite" else "sqlite"
     with database_url(kind, tmp_path) as url:
         yield {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "test-backup",
                "DJANGO_MEDIA_ROOT": str(tmp_path / "restored-media"), "DATABASE_URL": url}
