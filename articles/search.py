@@ -211,25 +211,31 @@ class _PostgresSearch:
             found: list[int] = []
             after: list[object] = []
             chunk = self.FIRST_CHUNK
-            while len(found) < WINDOW:
+            while True:
+                boundary = "AND (published_at, id) < (%s, %s)" if after else ""
+                newest = f"""
+                    FROM articles_article WHERE status = %s AND published_at <= %s {boundary}
+                    ORDER BY published_at DESC, id DESC
+                """
+                # The outer LIMIT stops the walk at the window's end: each row tested costs a
+                # read of its search vector, so none is tested that is not needed.
                 cursor.execute(
                     f"""
-                    SELECT id, published_at, search_vector @@ to_tsquery('fanportal_search', %s)
-                    FROM (
-                        SELECT id, published_at, search_vector FROM articles_article
-                        WHERE status = %s AND published_at <= %s
-                          {"AND (published_at, id) < (%s, %s)" if after else ""}
-                        ORDER BY published_at DESC, id DESC LIMIT %s
-                    ) AS newest
+                    SELECT id FROM (SELECT id, search_vector {newest} LIMIT %s) AS newest
+                    WHERE search_vector @@ to_tsquery('fanportal_search', %s) LIMIT %s
                     """,
-                    [tsquery, *public, *after, chunk],
+                    [*public, *after, chunk, tsquery, WINDOW - len(found)],
                 )
-                walked = cursor.fetchall()
-                found += [pk for pk, _, hit in walked if hit]
-                if len(walked) < chunk:
-                    break
-                after, chunk = [walked[-1][1], walked[-1][0]], chunk * 2
-            return found[:WINDOW]
+                found += [row[0] for row in cursor.fetchall()]
+                if len(found) >= WINDOW:
+                    return found
+                # The chunk held too few: go on after its last row, with a chunk twice as long.
+                cursor.execute(f"SELECT published_at, id {newest} OFFSET %s LIMIT 1",
+                               [*public, *after, chunk - 1])
+                last = cursor.fetchone()
+                if last is None:
+                    return found  # every public article was walked
+                after, chunk = list(last), chunk * 2
 
     def count(self, terms: list[str]) -> int:
         return len(self.candidates(terms))
