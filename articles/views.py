@@ -14,8 +14,6 @@ from articles.structured_data import news_article
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_LENGTH = 200
 
-RELATED_COUNT = 4
-
 
 class NewsListView(ListView):
     template_name = "articles/news_list.html"
@@ -56,7 +54,7 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        related = Article.objects.related_to(self.object, limit=RELATED_COUNT)
+        related = Article.objects.related_to(self.object)
         structured_data = news_article(self.object, self.request.build_absolute_uri)
         return super().get_context_data(related=related, structured_data=structured_data, **kwargs)
 
