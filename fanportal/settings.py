@@ -84,21 +84,31 @@ if env_flag("FANPORTAL_BENCHMARK"):
     INSTALLED_APPS.append("bench")
 WSGI_APPLICATION = "fanportal.wsgi.application"
 
+# The public site's templates (templates/) are Jinja2, for speed (see fanportal/jinja2.py);
+# the admin's, and the admin pages of our apps (<app>/templates/admin/), are Django's.
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.csp",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "fanportal.context_processors.club",
+    "fanportal.context_processors.links",
+]
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        "APP_DIRS": False,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.csp",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "fanportal.context_processors.club",
-                "fanportal.context_processors.links",
-            ],
+            "environment": "fanportal.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,
         },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 

@@ -46,7 +46,7 @@ def many(club, make_article):
 def test_home_shows_both_seed_headlines_squad_and_cabinet(client, seeded):
     page = client.get("/").content.decode()
     assert "Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final" in page
-    assert "Jurgen Klopp&#x27;s last dance at Liverpool is off to the perfect start" in page
+    assert "Jurgen Klopp&#39;s last dance at Liverpool is off to the perfect start" in page
     assert 'href="/squad/virgil-van-dijk/"' in page
     assert 'href="/trophies/league-cup/"' in page
 
