@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from fanportal.addresses import slug_url
 from images.fields import SafeImageField
 from images.processing import sync_renditions
 from players.models import Player
@@ -17,6 +20,7 @@ from trophies.models import Trophy
 
 IMAGE_WIDTHS = (480, 800, 1200, 1600)
 RELATED_WINDOW = 60
+RELATED_FIELDS = ("title", "slug", "card_html")
 
 # Fields a card in a listing reads; the body stays in the database.
 CARD_FIELDS = (
@@ -46,25 +50,46 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:tag", args=[self.slug])
+        return slug_url("articles:tag", self.slug)
+
+
+# What article pages load of each relation: by with_relations(), and by the article page's
+# prepared queries (articles.views).
+RELATIONS: dict[str, Callable[[], models.QuerySet]] = {
+    "players": lambda: Player.objects.for_listing(),
+    "trophies": lambda: Trophy.objects.only("name", "slug"),
+    "tags": lambda: Tag.objects.all(),
+}
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Who and what an article is about: what its page shows besides the article."""
+
+    players: list[Player]
+    trophies: list[Trophy]
+    tags: list[Tag]
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
+    def published(self, now: dt.datetime | None = None) -> ArticleQuerySet:
         """What the public may see: published, and not scheduled for later.
 
         The one definition of public, used by every view, feed, sitemap and API endpoint.
-        Scheduled articles appear by themselves because the cut-off is the time of the query.
+        Scheduled articles appear by themselves because the cut-off is the time of the query
+        (`now`, given by `fanportal.prepared` for the queries it compiles once).
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
 
-    def for_listing(self) -> ArticleQuerySet:
-        return self.published().only(*CARD_FIELDS)
+    def for_listing(self, now: dt.datetime | None = None) -> ArticleQuerySet:
+        return self.published(now).only(*CARD_FIELDS)
 
-    def cards(self) -> models.QuerySet[str]:
+    def cards(self, now: dt.datetime | None = None) -> models.QuerySet[str]:
         """The stored card HTML of each public article, newest first: for listings that print
         cards and nothing else, so no article objects are made (20 cards: 0.5 ms -> 0.2 ms)."""
-        return self.published().values_list("card_html", flat=True)
+        return self.published(now).values_list("card_html", flat=True)
 
     def for_feed(self) -> ArticleQuerySet:
         return self.published().only(*CARD_FIELDS, "author", "updated_at")
@@ -80,9 +105,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_relations(self) -> ArticleQuerySet:
         """Everything an article page shows besides the article: people, trophies, tags."""
         return self.prefetch_related(
-            models.Prefetch("players", queryset=Player.objects.for_listing()),
-            models.Prefetch("trophies", queryset=Trophy.objects.only("name", "slug")),
-            "tags",
+            *(models.Prefetch(name, queryset=related()) for name, related in RELATIONS.items())
         )
 
     def for_detail(self) -> ArticleQuerySet:
@@ -92,42 +115,48 @@ class ArticleQuerySet(models.QuerySet):
         self, article: Article, *, limit: int = 4, window: int = RELATED_WINDOW
     ) -> list[Article]:
         """Up to `limit` other public articles, ranked by shared players and trophies, then
-        shared tags, then recency. Reads the article's prefetched relations; cards only.
+        shared tags, then recency. Reads the article's mentions. The articles
+        carry their title, slug and stored card only (RELATED_FIELDS): all a page prints.
 
         Only the newest `window` articles that share anything are ranked (a news reader wants
         recent ones): at ten thousand articles, counting overlaps with every one of them took
         280 ms. One query, in SQL rather than the ORM: the database walks the listing index
-        newest first, counts each article's shared links through the link tables' indexes and
-        stops at the window's end (0.5 ms at ten thousand articles, all told), while building
-        the same query through the ORM cost 3.5 ms more on every article page.
+        newest first, keeps the articles that share a link (the link tables' indexes answer),
+        stops at the window's end and counts the shared links of those alone (0.34 ms at ten
+        thousand articles, all told), while building the same query through the ORM cost
+        3.5 ms more on every article page.
         """
+        mentions = article.mentions
         links = [
-            (Article.players.through, "player_id", [player.pk for player in article.players.all()]),
-            (Article.trophies.through, "trophy_id", [trophy.pk for trophy in article.trophies.all()]),
-            (Article.tags.through, "tag_id", [tag.pk for tag in article.tags.all()]),
+            (Article.players.through, "player_id", [player.pk for player in mentions.players]),
+            (Article.trophies.through, "trophy_id", [trophy.pk for trophy in mentions.trophies]),
+            (Article.tags.through, "tag_id", [tag.pk for tag in mentions.tags]),
         ]
-        counts, params = [], []
+        counts, shares, params = [], [], []
         for through, column, ids in links:
             if ids:
-                counts.append(
-                    f"(SELECT COUNT(*) FROM {through._meta.db_table} l WHERE l.article_id = a.id"
-                    f" AND l.{column} IN ({', '.join(['%s'] * len(ids))}))"
+                links_of_a = (
+                    f"FROM {through._meta.db_table} l WHERE l.article_id = a.id"
+                    f" AND l.{column} IN ({', '.join(['%s'] * len(ids))})"
                 )
+                counts.append(f"(SELECT COUNT(*) {links_of_a})")
+                shares.append(f"EXISTS (SELECT 1 {links_of_a})")
                 params.append(ids)
             else:
                 counts.append("0")
-        if not any(ids for _, _, ids in links):
+        if not shares:
             return []
-        people_and_trophies, tags = f"{counts[0]} + {counts[1]}", counts[2]
         table = Article._meta.db_table
-        columns = ", ".join(f"a.{Article._meta.get_field(name).column}" for name in CARD_FIELDS)
+        columns = ", ".join(f"a.{Article._meta.get_field(name).column}" for name in RELATED_FIELDS)
+        # The window is filtered with EXISTS, which stops at the first shared link; only the
+        # window's articles are counted (0.34 ms against 0.52 ms when counts did both).
         sql = f"""
             SELECT a.id, {columns} FROM (
                 SELECT a.id, a.published_at,
-                       {people_and_trophies} AS shared, {tags} AS shared_tags
+                       {counts[0]} + {counts[1]} AS shared, {counts[2]} AS shared_tags
                 FROM {table} a
                 WHERE a.status = %s AND a.published_at <= %s AND a.id <> %s
-                  AND ({people_and_trophies} + {tags}) > 0
+                  AND ({" OR ".join(shares)})
                 ORDER BY a.published_at DESC, a.id DESC
                 LIMIT %s
             ) ranked JOIN {table} a ON a.id = ranked.id
@@ -137,9 +166,12 @@ class ArticleQuerySet(models.QuerySet):
         """
         ids = [value for values in params for value in values]
         now = connections[self.db].ops.adapt_datetimefield_value(timezone.now())
-        return list(self.model.objects.raw(
-            sql, [*ids, Article.Status.PUBLISHED, now, article.pk, *ids, window, limit]
-        ))
+        with connections[self.db].cursor() as cursor:
+            # Text and ids only, which need no conversion: so rows become articles directly,
+            # without raw()'s column mapping (0.4 ms of the 0.9 ms this took).
+            cursor.execute(sql, [*ids, Article.Status.PUBLISHED, now, article.pk, *ids, window, limit])
+            rows = cursor.fetchall()
+        return [self.model.from_db(self.db, ("id", *RELATED_FIELDS), row) for row in rows]
 
     def mentioning_player(self, player: Player) -> ArticleQuerySet:
         return self.for_listing().filter(players=player)
@@ -209,7 +241,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", args=[self.slug])
+        return slug_url("articles:detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
@@ -241,6 +273,16 @@ class Article(models.Model):
         if sync_renditions(self, "image", "image_renditions", IMAGE_WIDTHS):
             self.card_html = self.render_card()
             Article.objects.filter(pk=self.pk).update(card_html=self.card_html)
+
+    @cached_property
+    def mentions(self) -> Mentions:
+        """From the relations with_relations() prefetched; the article page sets it from its
+        prepared queries instead."""
+        return Mentions(
+            players=list(self.players.all()),
+            trophies=list(self.trophies.all()),
+            tags=list(self.tags.all()),
+        )
 
     @property
     def summary(self) -> str:

@@ -12,12 +12,12 @@ from players.structured_data import Absolute, person
 
 
 def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
-    """Reads only the article and its prefetched players and trophies."""
+    """Reads only the article and its mentions."""
     url = absolute(article.get_absolute_url())
-    people = [person(player, absolute) for player in article.players.all()]
+    people = [person(player, absolute) for player in article.mentions.players]
     trophies = [
         {"@type": "Thing", "name": trophy.name, "url": absolute(trophy.get_absolute_url())}
-        for trophy in article.trophies.all()
+        for trophy in article.mentions.trophies
     ]
     publisher = {
         "@type": "Organization",

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from functools import cache
-
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, reverse
+
+from fanportal.addresses import site_links
 
 
 def club(request: HttpRequest) -> dict[str, str]:
@@ -18,26 +17,8 @@ def club(request: HttpRequest) -> dict[str, str]:
     }
 
 
-# The site's fixed addresses, by the name templates use for them.
-LINKS = {
-    "home": "home",
-    "news": "articles:list",
-    "squad": "players:squad",
-    "trophies": "trophies:cabinet",
-    "search": "search",
-    "feed": "feed",
-    "feed_atom": "feed-atom",
-    "newsroom": "admin:index",
-}
-
-
-@cache
-def _links(script_prefix: str) -> dict[str, str]:
-    return {key: reverse(name) for key, name in LINKS.items()}
-
-
 def links(request: HttpRequest) -> dict[str, dict[str, str]]:
     """The fixed addresses of the header, footer and page links, reversed once per process
     (and script prefix, which reverse() reads) instead of by a dozen {% url %} tags on every
     page: they were half of the base layout's rendering time (0.2 ms a page)."""
-    return {"links": _links(get_script_prefix())}
+    return {"links": site_links()}

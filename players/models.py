@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.text import slugify
 
+from fanportal.addresses import slug_url
 from images.fields import SafeImageField
 from images.processing import sync_renditions
 
@@ -100,7 +100,7 @@ class Player(models.Model):
         return render_to_string("includes/person_card.html", {"person": self})
 
     def get_absolute_url(self) -> str:
-        return reverse("players:detail", args=[self.slug])
+        return slug_url("players:detail", self.slug)
 
     @property
     def names(self) -> list[str]:

@@ -6,11 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
+from django.http import HttpRequest
 
+from fanportal.addresses import site_links
 from players.models import Player
 
-Absolute = Callable[[str], str]  # request.build_absolute_uri
+Absolute = Callable[[str], str]  # request.build_absolute_uri, or absolute_for(request)
+
+
+def absolute_for(request: HttpRequest) -> Absolute:
+    """request.build_absolute_uri for the many links of a page's structured data, with the
+    host read and checked once instead of for every link."""
+    origin = request.build_absolute_uri("/")[:-1]
+    return lambda location: location if "://" in location else origin + location
 
 
 def team(absolute: Absolute, **extra: Any) -> dict[str, Any]:
@@ -18,7 +26,7 @@ def team(absolute: Absolute, **extra: Any) -> dict[str, Any]:
         "@type": "SportsTeam",
         "name": settings.FANPORTAL_CLUB_NAME,
         "sport": "Association football",
-        "url": absolute(reverse("home")),
+        "url": absolute(site_links()["home"]),
         **extra,
     }
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Count, Max, Prefetch
-from django.urls import reverse
 from django.utils.text import slugify
 
+from fanportal.addresses import slug_url
 from images.fields import SafeImageField
 from images.processing import sync_renditions
 from players.models import Player
@@ -53,7 +53,7 @@ class Trophy(models.Model):
         sync_renditions(self, "image", "image_renditions", TROPHY_WIDTHS)
 
     def get_absolute_url(self) -> str:
-        return reverse("trophies:detail", args=[self.slug])
+        return slug_url("trophies:detail", self.slug)
 
     @property
     def names(self) -> list[str]:

@@ -1,0 +1,194 @@
+"""Page queries compiled to SQL once per process, then run with each request's arguments.
+
+Django compiles a QuerySet to SQL every time it is evaluated, and on the public pages that
+cost more than running the query: the home page's newest articles took 0.72 ms, of which
+the database needed 0.06 ms. A page's queries have a fixed shape, so each is still written
+once, as a QuerySet from the model's page-shaped methods, and `Prepared` compiles it on first
+use per database. The arguments that vary (a slug, an id) are stand-ins while it compiles;
+on each call they are replaced by the request's values in the compiled parameters. Rows
+become model instances or tuples exactly as the QuerySet would make them (Django's own
+converters, `from_db`, `select_related` populators, annotations).
+
+Only queries whose arguments reach the SQL unchanged as parameters can be prepared (equality
+filters on ids and slugs, and the time of the request as `NOW`); anything else is refused
+when the query is first compiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+
+class NotPreparable(TypeError):
+    pass
+
+
+# The time of the call: an argument `Prepared` supplies itself (timezone.now()).
+NOW = datetime
+
+
+# Stand-ins for the arguments while the query compiles: values no row ever has.
+def _stand_in(kind: type, index: int) -> Any:
+    if kind is int:
+        return -2_000_000_000 - index
+    if kind is str:
+        return f"\x00prepared-argument-{index}\x00"
+    if kind is NOW:
+        return datetime(1900, 1, 1, microsecond=100_000 + index, tzinfo=UTC)
+    raise NotPreparable(f"arguments must be int, str or NOW, not {kind.__name__}")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int], ...]  # (position in params, argument index)
+    compiler: SQLCompiler
+    converters: dict
+    shape: type
+    sliced: bool
+    model: type | None = None
+    init_list: tuple[str, ...] = ()
+    model_slice: slice = slice(0)
+    annotations: tuple[tuple[str, int], ...] = ()
+    fetch_mode: Any = None
+    klass_info: dict | None = None
+
+
+class Prepared:
+    """`query = Prepared(lambda now, slug: Article.objects.published(now).filter(slug=slug),
+    NOW, str)` is a callable: `query("some-slug")` returns the list the QuerySet would have
+    given at this moment. Callers pass the arguments other than NOW, in order."""
+
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type, count: bool = False) -> None:
+        """With count=True the query gives one row: the number of rows of the QuerySet."""
+        self.build = build
+        self.kinds = kinds
+        self.count = count
+        self._compiled: dict[str, _Compiled] = {}
+
+    def __call__(
+        self, *args: Any, using: str = DEFAULT_DB_ALIAS, low: int = 0, high: int | None = None
+    ) -> list[Any]:
+        """The rows for `args`; `low` and `high` cut them as the slice [low:high] would."""
+        compiled = self._compiled.get(using) or self._compile(using)
+        sql = compiled.sql
+        if low or high is not None:
+            if compiled.sliced:
+                raise NotPreparable("the query is sliced already")
+            sql = f"{sql} {connections[using].ops.limit_offset_sql(low, high)}"
+        given = iter(args)
+        values = [
+            connections[using].ops.adapt_datetimefield_value(timezone.now()) if kind is NOW
+            else kind(next(given))
+            for kind in self.kinds
+        ]
+        params = list(compiled.params)
+        for position, index in compiled.slots:
+            params[position] = values[index]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        if compiled.shape is FlatValuesListIterable:
+            return [row[0] for row in rows]
+        if compiled.shape is ValuesListIterable:
+            return [tuple(row) for row in rows]
+        return self._instances(compiled, rows, using)
+
+    @staticmethod
+    def _instances(compiled: _Compiled, rows: Any, using: str) -> list[Any]:
+        select = compiled.compiler.select
+        populators = get_related_populators(compiled.klass_info, select, using, compiled.fetch_mode)
+        instances = []
+        peers: list[Any] = []
+        for row in rows:
+            instance = compiled.model.from_db(
+                using, compiled.init_list, row[compiled.model_slice], fetch_mode=compiled.fetch_mode
+            )
+            if compiled.fetch_mode.track_peers:
+                peers.append(instance)
+                instance._state.peers = peers
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in compiled.annotations:
+                setattr(instance, name, row[position])
+            instances.append(instance)
+        return instances
+
+    def _compile(self, using: str) -> _Compiled:
+        stand_ins = [_stand_in(kind, index) for index, kind in enumerate(self.kinds)]
+        queryset = self.build(*stand_ins).using(using)
+        if self.count:
+            queryset = queryset.order_by().values_list("pk", flat=True)
+        # How each stand-in appears among the compiled parameters.
+        adapt = connections[using].ops.adapt_datetimefield_value
+        stand_ins = [adapt(value) if kind is NOW else value for kind, value in zip(self.kinds, stand_ins)]
+        shape = queryset._iterable_class
+        if shape not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
+            raise NotPreparable(f"cannot prepare a {shape.__name__} query")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise NotPreparable("cannot prepare a query with prefetches or known related objects")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        if self.count:
+            # As Django counts a query it cannot count directly; the database flattens it.
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+        slots = tuple(
+            (position, stand_ins.index(value))
+            for position, value in enumerate(params)
+            if isinstance(value, (int, str, datetime)) and value in stand_ins
+        )
+        if {index for _, index in slots} != set(range(len(stand_ins))):
+            raise NotPreparable("an argument does not reach the SQL as a parameter unchanged")
+        fields = [] if self.count else [column[0] for column in compiler.select[: compiler.col_count]]
+        details: dict[str, Any] = {}
+        if shape is ModelIterable:
+            select_fields = compiler.klass_info["select_fields"]
+            start, end = select_fields[0], select_fields[-1] + 1
+            details = {
+                "model": compiler.klass_info["model"],
+                "init_list": tuple(column[0].target.attname for column in compiler.select[start:end]),
+                "model_slice": slice(start, end),
+                "annotations": tuple(compiler.annotation_col_map.items()),
+                "fetch_mode": queryset._fetch_mode,
+                "klass_info": compiler.klass_info,
+            }
+        compiled = _Compiled(
+            sql=sql, params=tuple(params), slots=slots, compiler=compiler,
+            converters=compiler.get_converters(fields), shape=shape,
+            sliced=queryset.query.is_sliced, **details,
+        )
+        self._compiled[using] = compiled
+        return compiled
+
+
+class PreparedPages:
+    """What django.core.paginator.Paginator needs of a listing, from two prepared queries:
+    `count` (one row: the number of rows) and `rows`, cut to the page by the database."""
+
+    def __init__(self, count: Prepared, rows: Prepared, *args: Any) -> None:
+        self._count, self._rows, self._args = count, rows, args
+
+    def count(self) -> int:
+        found = self._count(*self._args)
+        return found[0] if found else 0
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return self._rows(*self._args, low=window.start or 0, high=window.stop)
+
