@@ -16,6 +16,7 @@ when the query is first compiled.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,7 +123,7 @@ class Prepared:
                 using, compiled.init_list, row[compiled.model_slice], fetch_mode=compiled.fetch_mode
             )
             if compiled.fetch_mode.track_peers:
-                peers.append(instance)
+                peers.append(weakref.ref(instance))
                 instance._state.peers = peers
             for populator in populators:
                 populator.populate(row, instance)
