@@ -140,7 +140,8 @@ class ArticleQuerySet(models.QuerySet):
                     f" AND l.{column} IN ({', '.join(['%s'] * len(ids))})"
                 )
                 counts.append(f"(SELECT COUNT(*) {links_of_a})")
-                shares.append(f"EXISTS (SELECT 1 {links_of_a})")
+                # Not EXISTS: PostgreSQL would hash every link of these people first (10 ms).
+                shares.append(f"(SELECT 1 {links_of_a} LIMIT 1) IS NOT NULL")
                 params.append(ids)
             else:
                 counts.append("0")
@@ -148,8 +149,8 @@ class ArticleQuerySet(models.QuerySet):
             return []
         table = Article._meta.db_table
         columns = ", ".join(f"a.{Article._meta.get_field(name).column}" for name in RELATED_FIELDS)
-        # The window is filtered with EXISTS, which stops at the first shared link; only the
-        # window's articles are counted (0.34 ms against 0.52 ms when counts did both).
+        # The window is filtered by looking for one shared link; only the window's articles
+        # are counted (0.34 ms against 0.52 ms when counts did both).
         sql = f"""
             SELECT a.id, {columns} FROM (
                 SELECT a.id, a.published_at,
