@@ -53,8 +53,8 @@ class Tag(models.Model):
         return slug_url("articles:tag", self.slug)
 
 
-# What article pages load of each relation: by with_relations(), and by the article page's
-# prepared queries (articles.views).
+# What article pages load of each relation (named as Subjects' fields): by with_relations(),
+# and by the article page's prepared queries (articles.views).
 RELATIONS: dict[str, Callable[[], models.QuerySet]] = {
     "players": lambda: Player.objects.for_listing(),
     "trophies": lambda: Trophy.objects.only("name", "slug"),
@@ -63,7 +63,7 @@ RELATIONS: dict[str, Callable[[], models.QuerySet]] = {
 
 
 @dataclass(frozen=True)
-class Mentions:
+class Subjects:
     """Who and what an article is about: what its page shows besides the article."""
 
     players: list[Player]
@@ -115,7 +115,7 @@ class ArticleQuerySet(models.QuerySet):
         self, article: Article, *, limit: int = 4, window: int = RELATED_WINDOW
     ) -> list[Article]:
         """Up to `limit` other public articles, ranked by shared players and trophies, then
-        shared tags, then recency. Reads the article's mentions. The articles
+        shared tags, then recency. Reads the article's subjects. The articles
         carry their title, slug and stored card only (RELATED_FIELDS): all a page prints.
 
         Only the newest `window` articles that share anything are ranked (a news reader wants
@@ -126,11 +126,11 @@ class ArticleQuerySet(models.QuerySet):
         thousand articles, all told), while building the same query through the ORM cost
         3.5 ms more on every article page.
         """
-        mentions = article.mentions
+        subjects = article.subjects
         links = [
-            (Article.players.through, "player_id", [player.pk for player in mentions.players]),
-            (Article.trophies.through, "trophy_id", [trophy.pk for trophy in mentions.trophies]),
-            (Article.tags.through, "tag_id", [tag.pk for tag in mentions.tags]),
+            (Article.players.through, "player_id", [player.pk for player in subjects.players]),
+            (Article.trophies.through, "trophy_id", [trophy.pk for trophy in subjects.trophies]),
+            (Article.tags.through, "tag_id", [tag.pk for tag in subjects.tags]),
         ]
         counts, shares, params = [], [], []
         for through, column, ids in links:
@@ -276,10 +276,10 @@ class Article(models.Model):
             Article.objects.filter(pk=self.pk).update(card_html=self.card_html)
 
     @cached_property
-    def mentions(self) -> Mentions:
+    def subjects(self) -> Subjects:
         """From the relations with_relations() prefetched; the article page sets it from its
         prepared queries instead."""
-        return Mentions(
+        return Subjects(
             players=list(self.players.all()),
             trophies=list(self.trophies.all()),
             tags=list(self.tags.all()),

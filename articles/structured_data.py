@@ -12,12 +12,12 @@ from players.structured_data import Absolute, person
 
 
 def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
-    """Reads only the article and its mentions."""
+    """Reads only the article and its subjects."""
     url = absolute(article.get_absolute_url())
-    people = [person(player, absolute) for player in article.mentions.players]
+    people = [person(player, absolute) for player in article.subjects.players]
     trophies = [
         {"@type": "Thing", "name": trophy.name, "url": absolute(trophy.get_absolute_url())}
-        for trophy in article.mentions.trophies
+        for trophy in article.subjects.trophies
     ]
     publisher = {
         "@type": "Organization",

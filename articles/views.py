@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.models import RELATIONS, Article, Mentions, SlugRedirect, Tag
+from articles.models import RELATIONS, Article, SlugRedirect, Subjects, Tag
 from articles.search import Results
 from articles.structured_data import news_article
 from fanportal.prepared import NOW, Prepared, PreparedPages
@@ -61,7 +61,7 @@ class ArticleDetailView(DetailView):
         if not found:
             raise Http404("No such article.")
         article = found[0]
-        article.mentions = Mentions(
+        article.subjects = Subjects(
             **{name: related(article.pk) for name, related in article_relations.items()}
         )
         return article

@@ -18,7 +18,15 @@ def absolute_for(request: HttpRequest) -> Absolute:
     """request.build_absolute_uri for the many links of a page's structured data, with the
     host read and checked once instead of for every link."""
     origin = request.build_absolute_uri("/")[:-1]
-    return lambda location: location if "://" in location else origin + location
+
+    def absolute(location: str) -> str:
+        if "://" in location:
+            return location
+        if location.startswith("//"):  # a storage on another host, scheme-relative
+            return f"{request.scheme}:{location}"
+        return origin + location
+
+    return absolute
 
 
 def team(absolute: Absolute, **extra: Any) -> dict[str, Any]:

@@ -8,11 +8,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
 
 from articles.models import Article
-from fanportal.addresses import slug_url
 from fanportal.prepared import NOW, NotPreparable, Prepared, PreparedPages
 from players.models import Player
 from trophies.models import Honour, Trophy
@@ -63,6 +61,9 @@ def test_a_count_and_a_window_are_the_querysets_count_and_slice(make_article):
     assert pages.count() == Article.objects.published().count() == 7
     assert pages[2:5] == list(Article.objects.cards()[2:5])
     assert pages[6:9] == list(Article.objects.cards()[6:9])
+    with CaptureQueriesContext(connection) as seen:
+        assert pages[3:3] == pages[5:2] == []
+    assert len(seen) == 0
 
 
 def test_related_objects_and_annotations_come_with_the_rows(club):
@@ -80,26 +81,31 @@ def test_related_objects_and_annotations_come_with_the_rows(club):
 
 
 def test_queries_it_cannot_prepare_are_refused_when_first_run(db):
-    transformed = Prepared(lambda text: Article.objects.filter(title__icontains=text), str)
+    for lookup in ("title__icontains", "slug__iexact", "title__startswith"):
+        pattern = Prepared(lambda text, lookup=lookup: Article.objects.filter(**{lookup: text}), str)
+        name = lookup.split("__")[1]
+        with pytest.raises(NotPreparable, match=f"^a prepared argument cannot be compared by {name}$"):
+            pattern("cup")
+    changed = Prepared(lambda number: Article.objects.filter(word_count=number + 1), int)
     with pytest.raises(NotPreparable, match="^an argument does not reach the SQL as a parameter unchanged$"):
-        transformed("cup")
+        changed(3)
     dictionaries = Prepared(lambda: Article.objects.values("title"))
     with pytest.raises(NotPreparable, match="^cannot prepare a ValuesIterable query$"):
         dictionaries()
+    tuples = Prepared(lambda: Article.objects.values_list("title", "slug"))
+    with pytest.raises(NotPreparable, match="^cannot prepare a ValuesListIterable query$"):
+        tuples()
     with pytest.raises(NotPreparable, match="^arguments must be int, str or NOW, not float$"):
-        Prepared(lambda number: Article.objects.filter(word_count=number), float)()
+        Prepared(lambda number: Article.objects.filter(word_count=number), float)(1.5)
     sliced = Prepared(lambda: Article.objects.all()[:3])
     with pytest.raises(NotPreparable, match="^the query is sliced already$"):
         sliced(low=0, high=2)
 
 
-def test_slug_url_is_reverse(settings):
-    for name in ("articles:detail", "articles:tag", "players:detail", "trophies:detail", "player-feed"):
-        assert slug_url(name, "some-slug_2") == reverse(name, args=["some-slug_2"])
-    set_script_prefix("/fans/")
-    try:
-        assert slug_url("players:detail", "mo") == "/fans/squad/mo/" == reverse("players:detail", args=["mo"])
-    finally:
-        set_script_prefix("/")
-    with pytest.raises(NoReverseMatch):
-        slug_url("players:detail", "not a slug")
+def test_it_takes_exactly_its_arguments(club):
+    by_slug = Prepared(lambda now, slug: Player.objects.filter(slug=slug, updated_at__lte=now), NOW, str)
+    with pytest.raises(TypeError, match=r"^this query takes 1 argument\(s\), not 0$"):
+        by_slug()
+    with pytest.raises(TypeError, match=r"^this query takes 1 argument\(s\), not 2$"):
+        by_slug("virgil-van-dijk", "mohamed-salah")
+    assert [player.name for player in by_slug("virgil-van-dijk")] == ["Virgil van Dijk"]

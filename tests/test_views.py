@@ -193,3 +193,15 @@ def test_server_errors_get_the_friendly_500_page(rf):
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     page = response.content.decode()
     assert "Something went wrong on our side." in page and "Traceback" not in page
+
+
+def test_dates_read_in_the_club_time_zone(client, make_article):
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time), as Django's templates
+    # showed it: the Jinja2 `date` filter converts to the current time zone first.
+    make_article(slug="late", published_at=dt.datetime(2024, 7, 1, 23, 30, tzinfo=dt.UTC))
+    page = client.get("/news/late/").content.decode()
+    assert '<time datetime="2024-07-02T00:30:00+01:00">Tuesday 2 July 2024</time>' in page
+
+
+def test_text_responses_end_with_a_newline(client):
+    assert client.get("/robots.txt").content.endswith(b"/sitemap-news.xml\n")

@@ -62,7 +62,7 @@ class Trophy(models.Model):
 
 
 class HonourQuerySet(models.QuerySet):
-    def for_player(self, player: Player) -> HonourQuerySet:
+    def for_player(self, player: Player | int) -> HonourQuerySet:
         """Honours the player won with the club: as captain or in the squad."""
         return (
             self.filter(models.Q(captain=player) | models.Q(squad=player))
