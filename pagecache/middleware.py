@@ -32,6 +32,14 @@ class Entry:
     nonce: str | None
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Whether the request acts as a user. Without a session cookie or an API token nobody
+    is, and no session needs loading to know it."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META:
+        return False
+    return request.user.is_authenticated
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,7 +47,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self.cacheable_request(request):
             response = self.get_response(request)
-            if request.user.is_authenticated:
+            if signed_in(request):
                 patch_cache_control(response, private=True, no_store=True)
             return response
         key = self.key(request)
@@ -57,10 +65,7 @@ class PageCacheMiddleware:
             return False
         if request.path.startswith(NOT_CACHED_PREFIXES) or "HTTP_AUTHORIZATION" in request.META:
             return False
-        # Without a session cookie nobody is logged in, and no query is needed to know it.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
-            return False
-        return True
+        return not signed_in(request)
 
     def key(self, request: HttpRequest) -> str:
         url = f"{request.method}:{request.get_host()}{request.get_full_path()}"

@@ -96,3 +96,10 @@ def test_errors_are_not_cached(client, seeded, django_assert_num_queries):
     client.get("/news/missing/")
     with django_assert_num_queries(3):  # version, article, old slugs
         assert client.get("/news/missing/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_with_the_cache_off_signed_in_pages_are_still_private(client, admin_user, seeded, settings):
+    settings.FANPORTAL_PAGE_CACHE = False
+    assert "private" not in client.get("/").get("Cache-Control", "")
+    client.force_login(admin_user)
+    assert "private" in client.get("/")["Cache-Control"] and "no-store" in client.get("/")["Cache-Control"]
