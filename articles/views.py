@@ -10,8 +10,8 @@ from django.views.generic import DetailView, ListView
 from articles.models import RELATIONS, Article, SlugRedirect, Subjects, Tag
 from articles.search import Results
 from articles.structured_data import news_article
+from fanportal.addresses import absolute_for
 from fanportal.prepared import NOW, Prepared, PreparedPages
-from players.structured_data import absolute_for
 
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_LENGTH = 200

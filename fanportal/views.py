@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from fanportal.addresses import absolute_for
 from fanportal.prepared import NOW, Prepared
 from players.models import Player
 from players.structured_data import team
@@ -37,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "trophies": trophies,
             "structured_data": {
                 "@context": "https://schema.org",
-                **team(request.build_absolute_uri, award=awards),
+                **team(absolute_for(request), award=awards),
             },
         },
     )

@@ -6,27 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 
 from fanportal.addresses import site_links
 from players.models import Player
 
-Absolute = Callable[[str], str]  # request.build_absolute_uri, or absolute_for(request)
-
-
-def absolute_for(request: HttpRequest) -> Absolute:
-    """request.build_absolute_uri for the many links of a page's structured data, with the
-    host read and checked once instead of for every link."""
-    origin = request.build_absolute_uri("/")[:-1]
-
-    def absolute(location: str) -> str:
-        if "://" in location:
-            return location
-        if location.startswith("//"):  # a storage on another host, scheme-relative
-            return f"{request.scheme}:{location}"
-        return origin + location
-
-    return absolute
+# request.build_absolute_uri, or fanportal.addresses.absolute_for(request)
+Absolute = Callable[[str], str]
 
 
 def team(absolute: Absolute, **extra: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from fanportal.addresses import absolute_for
 from fanportal.prepared import NOW, Prepared
 from players.models import Player
 from players.structured_data import person
@@ -71,7 +72,7 @@ class PlayerDetailView(DetailView):
             articles=player_articles(player.pk),
             structured_data={
                 "@context": "https://schema.org",
-                **person(player, self.request.build_absolute_uri),
+                **person(player, absolute_for(self.request)),
             },
             **kwargs,
         )
