@@ -83,6 +83,16 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
+    def next_scheduled(self, now: dt.datetime) -> dt.datetime | None:
+        """When the next scheduled article becomes public: the moment the public site
+        changes by itself (None when nothing is waiting). The page cache ends there."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def for_listing(self, now: dt.datetime | None = None) -> ArticleQuerySet:
         return self.published(now).only(*CARD_FIELDS)
 
