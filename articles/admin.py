@@ -12,10 +12,10 @@ from django.views.decorators.cache import never_cache
 
 from articles.forms import ImportStoriesForm
 from articles.importing import Summary, import_uploads
-from articles.mentions import MentionIndex
+from articles.mentions import Mentions
 from articles.models import Article, SlugRedirect, Tag
+from articles.services import article_save, links_of
 from articles.structured_data import news_article
-from articles.writing import render_article, set_mentions
 
 # Fields only people allowed to publish may set; for everyone else they are read-only, and a
 # form that tries to set them anyway is refused.
@@ -136,7 +136,7 @@ class ArticleAdmin(admin.ModelAdmin):
         drafts = list(queryset.filter(status=Article.Status.DRAFT))
         for article in drafts:
             article.status, article.published_at = Article.Status.PUBLISHED, timezone.now()
-            article.save(update_fields=["status", "published_at", "updated_at"])
+            article_save(article=article, update_fields=["status", "published_at", "updated_at"])
             self.log_change(request, article, "Published.")
         self.message_user(request, f"{len(drafts)} article(s) published.", messages.SUCCESS)
 
@@ -145,22 +145,28 @@ class ArticleAdmin(admin.ModelAdmin):
         published = list(queryset.filter(status=Article.Status.PUBLISHED))
         for article in published:
             article.status = Article.Status.DRAFT
-            article.save(update_fields=["status", "updated_at"])
+            article_save(article=article, update_fields=["status", "updated_at"])
             self.log_change(request, article, "Unpublished.")
         self.message_user(request, f"{len(published)} article(s) back to draft.", messages.SUCCESS)
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
+        """Through the one write path, with the form's tags, and the players and trophies
+        the editor picked (kept besides those the text names)."""
         if not change:
             obj.created_by = request.user
-        # Rendering happens here, once, so that page views only read body_html. The mentions
-        # ride on the instance (this admin object is shared by concurrent requests) until
-        # save_related, which runs after the form has saved the editor's own picks.
-        obj.found_mentions = render_article(obj, index=MentionIndex.from_database())
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if "players" in data and "trophies" in data:
+            picked = Mentions(
+                {player.pk for player in data["players"]}, {trophy.pk for trophy in data["trophies"]}
+            )
+        else:  # a form without the fields changes no links
+            picked = links_of(obj) if change else None
+        article_save(article=obj, keep=picked, tags=data.get("tags"))
 
     def save_related(self, request, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        set_mentions(form.instance, form.instance.found_mentions, keep_existing=True)
+        # The form's many-to-many fields were saved by article_save; only formsets remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_urls(self):
         return [

@@ -18,7 +18,7 @@ from articles.importing import Outcome, import_story
 from articles.models import Article, Tag
 from articles.schemas import ArticleIn, ArticleListOut, ArticleOut, ArticlePatch, StoryIn, StoryOut
 from articles.search import matching_ids
-from articles.writing import save_article
+from articles.services import article_save, links_of
 from players.models import Player
 from tokens.auth import TokenAuth
 from trophies.models import Trophy
@@ -113,10 +113,9 @@ def create_article(request: HttpRequest, payload: ArticleIn):
         published_at=aware(payload.published_at) if payload.published_at else timezone.now(),
     )
     try:
-        save_article(article)
+        article_save(article=article, tags=tags)
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{slug}” already exists.") from None
-    article.tags.set(tags)
     return Status(201, Article.objects.with_relations().get(pk=article.pk))
 
 
@@ -146,11 +145,9 @@ def update_article(
     for field, value in changes.items():
         setattr(article, field, value)
     try:
-        save_article(article, keep_existing=True)
+        article_save(article=article, keep=links_of(article), tags=tags)
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{new_slug}” already exists.") from None
-    if tags is not None:
-        article.tags.set(tags)
     return Article.objects.with_relations().get(pk=article.pk)
 
 

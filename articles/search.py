@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils import timezone
 
 from articles.mentions import fold
-from articles.models import CARD_FIELDS, Article
+from articles.models import CARD_FIELDS, Article, public_sql
 from articles.rendering import plain_text
 
 MAX_TERMS = 8
@@ -121,10 +120,6 @@ def matching_ids(query: str, *, vendor: str) -> tuple[str, list[str]]:
     return sql, [_SqliteSearch().match(terms)]
 
 
-def _now() -> object:
-    return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
 class _SqliteSearch:
     # The window is the newest WINDOW public matches by rowid (the order stories arrived): a
     # rowid range is something FTS5 can walk cheaply, unlike a list of ids. CROSS JOIN keeps the
@@ -133,11 +128,11 @@ class _SqliteSearch:
     MATCHES = """
         FROM articles_article_fts
         CROSS JOIN articles_article a ON a.id = articles_article_fts.rowid
-        WHERE articles_article_fts MATCH %s AND a.status = %s AND a.published_at <= %s
+        WHERE articles_article_fts MATCH %s AND {public_a}
           AND articles_article_fts.rowid >= (SELECT coalesce((
               SELECT articles_article_fts.rowid FROM articles_article_fts
               CROSS JOIN articles_article p ON p.id = articles_article_fts.rowid
-              WHERE articles_article_fts MATCH %s AND p.status = %s AND p.published_at <= %s
+              WHERE articles_article_fts MATCH %s AND {public_p}
               ORDER BY articles_article_fts.rowid DESC LIMIT 1 OFFSET %s), 0))
     """
 
@@ -145,25 +140,30 @@ class _SqliteSearch:
         # Each word quoted (so nothing in it is syntax) and matched as a prefix.
         return " ".join(f'"{term}"*' for term in terms)
 
-    def matches(self, terms: list[str]) -> list[object]:
-        public = [Article.Status.PUBLISHED, _now()]
+    def matches(self, terms: list[str]) -> tuple[str, list[object]]:
+        """The FROM and WHERE of the window's matches, and their parameters."""
+        public_a, params = public_sql("a", using=connection.alias)
+        public_p, _ = public_sql("p", using=connection.alias)
         match = self.match(terms)
-        return [match, *public, match, *public, WINDOW - 1]
+        sql = self.MATCHES.format(public_a=public_a, public_p=public_p)
+        return sql, [match, *params, match, *params, WINDOW - 1]
 
     def count(self, terms: list[str]) -> int:
+        sql, params = self.matches(terms)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {self.MATCHES}", self.matches(terms))
+            cursor.execute(f"SELECT count(*) {sql}", params)
             return cursor.fetchone()[0]
 
     def page(self, terms: list[str], *, limit: int, offset: int) -> list[int]:
+        sql, params = self.matches(terms)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                SELECT a.id {self.MATCHES}
+                SELECT a.id {sql}
                 ORDER BY bm25(articles_article_fts, 10.0, 4.0, 1.0), a.id DESC
                 LIMIT %s OFFSET %s
                 """,
-                [*self.matches(terms), limit, offset],
+                [*params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -194,13 +194,12 @@ class _PostgresSearch:
         return self._candidates[tsquery]
 
     def _find(self, tsquery: str) -> list[int]:
-        public = [Article.Status.PUBLISHED, timezone.now()]
+        condition, public = public_sql("articles_article", using=connection.alias)
         with connection.cursor() as cursor:
             cursor.execute(
-                """
+                f"""
                 SELECT id, published_at FROM articles_article
-                WHERE search_vector @@ to_tsquery('fanportal_search', %s)
-                  AND status = %s AND published_at <= %s
+                WHERE search_vector @@ to_tsquery('fanportal_search', %s) AND {condition}
                 LIMIT %s
                 """,
                 [tsquery, *public, WINDOW + 1],
@@ -214,7 +213,7 @@ class _PostgresSearch:
             while True:
                 boundary = "AND (published_at, id) < (%s, %s)" if after else ""
                 newest = f"""
-                    FROM articles_article WHERE status = %s AND published_at <= %s {boundary}
+                    FROM articles_article WHERE {condition} {boundary}
                     ORDER BY published_at DESC, id DESC
                 """
                 # The outer LIMIT stops the walk at the window's end: each row tested costs a

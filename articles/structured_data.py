@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.templatetags.static import static
 
 from articles.models import Article
-from fanportal.addresses import static_url
 from players.structured_data import Absolute, person
 
 
@@ -23,7 +23,7 @@ def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
         "@type": "Organization",
         "name": settings.FANPORTAL_SITE_NAME,
         "url": absolute("/"),
-        "logo": {"@type": "ImageObject", "url": absolute(static_url("img/crest.svg"))},
+        "logo": {"@type": "ImageObject", "url": absolute(static("img/crest.svg"))},
     }
     data: dict[str, Any] = {
         "@context": "https://schema.org",

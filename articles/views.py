@@ -7,22 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.models import RELATIONS, Article, SlugRedirect, Subjects, Tag
+from articles.models import Article, SlugRedirect, Tag
 from articles.search import Results
 from articles.structured_data import news_article
-from fanportal.addresses import absolute_for
-from fanportal.prepared import NOW, Prepared, PreparedPages
 
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_LENGTH = 200
-
-
-news_count = Prepared(lambda now: Article.objects.published(now), NOW, count=True)
-news_rows = Prepared(lambda now: Article.objects.for_listing(now), NOW)
-tag_count = Prepared(
-    lambda now, tag: Article.objects.published(now).filter(tags=tag), NOW, int, count=True
-)
-tag_rows = Prepared(lambda now, tag: Article.objects.for_listing(now).filter(tags=tag), NOW, int)
 
 
 class NewsListView(ListView):
@@ -31,7 +21,7 @@ class NewsListView(ListView):
     paginate_by = 12
 
     def get_queryset(self):
-        return PreparedPages(news_count, news_rows)
+        return Article.objects.for_listing()
 
 
 class TagView(NewsListView):
@@ -39,32 +29,18 @@ class TagView(NewsListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return PreparedPages(tag_count, tag_rows, self.tag.pk)
+        return Article.objects.for_listing().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(tag=self.tag, **kwargs)
-
-
-article_by_slug = Prepared(lambda now, slug: Article.objects.published(now).filter(slug=slug), NOW, str)
-article_relations = {
-    name: Prepared(lambda pk, related=related: related().filter(articles=pk), int)
-    for name, related in RELATIONS.items()
-}
 
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_object(self, queryset=None) -> Article:
-        found = article_by_slug(self.kwargs["slug"])
-        if not found:
-            raise Http404("No such article.")
-        article = found[0]
-        article.subjects = Subjects(
-            **{name: related(article.pk) for name, related in article_relations.items()}
-        )
-        return article
+    def get_queryset(self):
+        return Article.objects.for_detail()
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
@@ -79,7 +55,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         related = Article.objects.related_to(self.object)
-        structured_data = news_article(self.object, absolute_for(self.request))
+        structured_data = news_article(self.object, self.request.build_absolute_uri)
         return super().get_context_data(related=related, structured_data=structured_data, **kwargs)
 
 

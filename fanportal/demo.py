@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from players.models import Player
+from players.services import player_save
 from trophies.models import Honour, Trophy
+from trophies.services import trophy_save
 
 PERSON_FIELDS = ("kind", "position", "role", "shirt_number", "nationality", "date_of_birth", "bio")
 
@@ -36,18 +38,19 @@ def load_demo_club(path: Path) -> DemoClub:
     for person in data.get("people", []):
         slug = person.get("slug") or slugify(person["name"])
         defaults = {field: person[field] for field in PERSON_FIELDS if field in person}
-        players[slug], _ = Player.objects.update_or_create(
-            slug=slug,
-            defaults={"name": person["name"], "aliases": "\n".join(person.get("aliases", [])),
-                      "is_current": person.get("is_current", True), **defaults},
-        )
+        player = Player.objects.filter(slug=slug).first() or Player(slug=slug)
+        fields = {"name": person["name"], "aliases": "\n".join(person.get("aliases", [])),
+                  "is_current": person.get("is_current", True), **defaults}
+        for name, value in fields.items():
+            setattr(player, name, value)
+        players[slug] = player_save(player=player)
     trophies: dict[str, Trophy] = {}
     for trophy in data.get("trophies", []):
-        trophies[trophy["slug"]], _ = Trophy.objects.update_or_create(
-            slug=trophy["slug"],
-            defaults={"name": trophy["name"], "aliases": "\n".join(trophy.get("aliases", [])),
-                      "description": trophy.get("description", "")},
-        )
+        row = Trophy.objects.filter(slug=trophy["slug"]).first() or Trophy(slug=trophy["slug"])
+        row.name = trophy["name"]
+        row.aliases = "\n".join(trophy.get("aliases", []))
+        row.description = trophy.get("description", "")
+        trophies[trophy["slug"]] = trophy_save(trophy=row)
     honours = 0
     for entry in data.get("honours", []):
         captain = entry.get("captain")

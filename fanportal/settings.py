@@ -83,8 +83,9 @@ if env_flag("FANPORTAL_BENCHMARK"):
     INSTALLED_APPS.append("bench")
 WSGI_APPLICATION = "fanportal.wsgi.application"
 
-# The public site's templates (templates/) are Jinja2, for speed (see fanportal/jinja2.py);
-# the admin's, and the admin pages of our apps (<app>/templates/admin/), are Django's.
+# Two engines, told apart by folder: the public site's templates (jinja2/) are Jinja2, for
+# speed (the README says why; fanportal/jinja2.py); the admin's, and the admin pages of our
+# apps (<app>/templates/admin/), are Django's.
 CONTEXT_PROCESSORS = [
     "django.template.context_processors.request",
     "django.template.context_processors.csp",
@@ -96,7 +97,7 @@ CONTEXT_PROCESSORS = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "fanportal.jinja2.environment",

@@ -11,22 +11,15 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
-from fanportal.addresses import absolute_for
-from fanportal.prepared import NOW, Prepared
 from players.models import Player
 from players.structured_data import team
 from trophies.models import Trophy
 
 HOME_LATEST = 7
 
-latest_articles = Prepared(lambda now: Article.objects.for_listing(now)[:HOME_LATEST], NOW)
-squad_cards = Prepared(lambda: Player.objects.squad().cards())
-cabinet = Prepared(lambda: Trophy.objects.cabinet())
-
-
 def home(request: HttpRequest) -> HttpResponse:
-    articles = latest_articles()
-    trophies = cabinet()
+    articles = list(Article.objects.for_listing()[:HOME_LATEST])
+    trophies = list(Trophy.objects.cabinet())
     awards = [f"{trophy.name} ({trophy.honour_count})" for trophy in trophies if trophy.honour_count]
     return render(
         request,
@@ -34,11 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "lead": articles[0] if articles else None,
             "latest": articles[1:],
-            "squad": squad_cards(),
+            "squad": Player.objects.squad().cards(),
             "trophies": trophies,
             "structured_data": {
                 "@context": "https://schema.org",
-                **team(absolute_for(request), award=awards),
+                **team(request.build_absolute_uri, award=awards),
             },
         },
     )

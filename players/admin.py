@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from players.models import Player
+from players.services import player_save
 
 
 @admin.register(Player)
@@ -15,3 +16,6 @@ class PlayerAdmin(admin.ModelAdmin):
         ("Role", {"fields": ["kind", "position", "role", "shirt_number"]}),
         ("Profile", {"fields": ["nationality", "date_of_birth", "photo", "bio"]}),
     ]
+
+    def save_model(self, request, obj: Player, form, change: bool) -> None:
+        player_save(player=obj)

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.template.loader import render_to_string
-from django.utils.text import slugify
+from django.urls import reverse
 
-from fanportal.addresses import slug_url
 from images.fields import SafeImageField
-from images.processing import sync_renditions
 
 PHOTO_WIDTHS = (160, 320)
 
@@ -73,7 +70,7 @@ class Player(models.Model):
         "in today's squad", default=True, help_text="Untick when the person leaves the club."
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # The person's card in squad lists, rendered on save (see Article.card_html).
+    # The person's card in squad lists, rendered on save by players.services.player_save.
     card_html = models.TextField(default="", editable=False)
 
     objects = PlayerQuerySet.as_manager()
@@ -85,22 +82,8 @@ class Player(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name)
-        self.card_html = self.render_card()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "card_html"}
-        super().save(*args, **kwargs)
-        if sync_renditions(self, "photo", "photo_renditions", PHOTO_WIDTHS):
-            self.card_html = self.render_card()
-            Player.objects.filter(pk=self.pk).update(card_html=self.card_html)
-
-    def render_card(self) -> str:
-        return render_to_string("includes/person_card.html", {"person": self})
-
     def get_absolute_url(self) -> str:
-        return slug_url("players:detail", self.slug)
+        return reverse("players:detail", args=[self.slug])
 
     @property
     def names(self) -> list[str]:

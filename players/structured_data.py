@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
-from fanportal.addresses import site_links
 from players.models import Player
 
-# request.build_absolute_uri, or fanportal.addresses.absolute_for(request)
+# Makes a location absolute: request.build_absolute_uri.
 Absolute = Callable[[str], str]
 
 
@@ -19,7 +19,7 @@ def team(absolute: Absolute, **extra: Any) -> dict[str, Any]:
         "@type": "SportsTeam",
         "name": settings.FANPORTAL_CLUB_NAME,
         "sport": "Association football",
-        "url": absolute(site_links()["home"]),
+        "url": absolute(reverse("home")),
         **extra,
     }
 

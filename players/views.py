@@ -3,11 +3,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from django.http import Http404
 from django.views.generic import DetailView, ListView
 
-from fanportal.addresses import absolute_for
-from fanportal.prepared import NOW, Prepared
 from players.models import Player
 from players.structured_data import person
 
@@ -41,38 +38,22 @@ class SquadView(ListView):
         return super().get_context_data(groups=groups, **kwargs)
 
 
-# Honours and articles are reached through reverse relations, so that this app imports
-# nothing from the apps that point at it.
-player_by_slug = Prepared(lambda slug: Player.objects.filter(slug=slug), str)
-player_honours = Prepared(
-    lambda pk: Player.honours.rel.related_model.objects.for_player(pk).order_by("-season"), int
-)
-player_articles = Prepared(
-    lambda now, pk: Player.articles.rel.related_model.objects.cards(now).filter(players=pk)[
-        :PLAYER_ARTICLES
-    ],
-    NOW, int,
-)
-
-
 class PlayerDetailView(DetailView):
     template_name = "players/player_detail.html"
     context_object_name = "player"
-
-    def get_object(self, queryset=None) -> Player:
-        found = player_by_slug(self.kwargs["slug"])
-        if not found:
-            raise Http404("No such person.")
-        return found[0]
+    queryset = Player.objects.all()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         player = self.object
+        # Honours and articles through reverse relations, so that this app imports nothing
+        # from the apps that point at it.
+        honours = (player.honours_as_captain.all() | player.honours.all()).distinct()
         return super().get_context_data(
-            honours=player_honours(player.pk),
-            articles=player_articles(player.pk),
+            honours=honours.select_related("trophy").order_by("-season"),
+            articles=player.articles.cards()[:PLAYER_ARTICLES],
             structured_data={
                 "@context": "https://schema.org",
-                **person(player, absolute_for(self.request)),
+                **person(player, self.request.build_absolute_uri),
             },
             **kwargs,
         )

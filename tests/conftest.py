@@ -38,17 +38,17 @@ def club(db):
 @pytest.fixture
 def seeded(club):
     """The demo club plus the two seed stories, imported as `make demo` does."""
-    from articles.importing import collect_sources, import_many
+    from articles.importing import collect_sources, import_stories
 
     sources, _ = collect_sources([str(SEEDS)])
-    return list(import_many(sources))
+    return list(import_stories(sources))
 
 
 @pytest.fixture
 def make_article(db):
     """Create a published article through the same save path as the admin and importer."""
     from articles.models import Article
-    from articles.writing import save_article
+    from articles.services import article_save
 
     counter = iter(range(1, 1_000_000))
 
@@ -59,8 +59,6 @@ def make_article(db):
         fields.setdefault("body", f"Paragraph of story {number}.")
         fields.setdefault("status", Article.Status.PUBLISHED)
         tags = fields.pop("tags", [])
-        article = save_article(Article(**fields))
-        article.tags.set(tags)
-        return article
+        return article_save(article=Article(**fields), tags=tags)
 
     return make

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from players.models import Player
 from trophies.models import Honour, Trophy
+from players.services import player_save
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_relink_mentions_after_an_alias_changes(seeded):
     article = Article.objects.get(source_name__endswith="000_a77e374b8cfda861.txt")
     gomez.aliases = ""
     gomez.name = "Joseph Gomez"
-    gomez.save()
+    player_save(player=gomez)
     out = io.StringIO()
     call_command("relink_mentions", stdout=out)
     assert out.getvalue() == "2 articles relinked\n"

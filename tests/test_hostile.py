@@ -16,6 +16,9 @@ from articles.models import Article, Tag
 from players.models import Player
 from tokens.models import ApiToken
 from trophies.models import Honour, Trophy
+from articles.services import article_save
+from players.services import player_save
+from trophies.services import trophy_save
 
 pytestmark = pytest.mark.django_db
 
@@ -119,14 +122,14 @@ def hostile(club, admin_user):
     trophy_ids, articles = [], []
     for number, payload in enumerate(PAYLOADS):
         tag = Tag.objects.create(name=f"t{number} {payload}"[:60], slug=f"tag-{number}")
-        player = Player.objects.create(
+        player = player_save(player=Player(
             name=f"P{number} {payload}"[:100], slug=f"player-{number}", role=payload[:100],
             nationality=payload[:60], bio=payload, aliases=payload, kind="coach",
-        )
-        trophy = Trophy.objects.create(
+        ))
+        trophy = trophy_save(trophy=Trophy(
             name=f"C{number} {payload}"[:100], slug=f"cup-{number}", description=payload,
             aliases=payload,
-        )
+        ))
         trophy_ids.append(trophy.pk)
         Honour.objects.create(
             trophy=trophy, season=f"19{number:02d}–{number + 1:02d}"[:9], final_opponent=payload[:100],
@@ -139,8 +142,7 @@ def hostile(club, admin_user):
         )
         article = Article.objects.get(source_name=f"{payload}.txt")
         article.author = payload[:100]
-        article.save()
-        article.tags.add(tag)
+        article_save(article=article, tags=[tag])
         articles.append(article)
     return articles
 

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from articles.importing import StoryError, parse_story
+from articles.stories import StoryError, parse_story
 from tests.conftest import SEEDS
 
 SEED_000 = SEEDS / "000_a77e374b8cfda861.txt"

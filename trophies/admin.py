@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from trophies.models import Honour, Trophy
+from trophies.services import trophy_save
 
 
 class HonourInline(admin.TabularInline):
@@ -19,6 +20,9 @@ class TrophyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).cabinet()
+
+    def save_model(self, request, obj: Trophy, form, change: bool) -> None:
+        trophy_save(trophy=obj)
 
     @admin.display(description="wins", ordering="honour_count")
     def honour_count(self, trophy: Trophy) -> int:

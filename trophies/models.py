@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Count, Max, Prefetch
-from django.utils.text import slugify
+from django.urls import reverse
 
-from fanportal.addresses import slug_url
 from images.fields import SafeImageField
-from images.processing import sync_renditions
 from players.models import Player
 
 TROPHY_WIDTHS = (320, 640)
@@ -46,14 +44,8 @@ class Trophy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name)
-        super().save(*args, **kwargs)
-        sync_renditions(self, "image", "image_renditions", TROPHY_WIDTHS)
-
     def get_absolute_url(self) -> str:
-        return slug_url("trophies:detail", self.slug)
+        return reverse("trophies:detail", args=[self.slug])
 
     @property
     def names(self) -> list[str]:

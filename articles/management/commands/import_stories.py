@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.importing import Outcome, Summary, collect_sources, import_many
+from articles.importing import Outcome, Summary, collect_sources, import_stories
 from articles.models import Article
 
 # Below this many files a progress bar is more noise than help.
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         for result in missing:
             summary.add(result)
             self.stderr.write(self.style.ERROR(result.message))
-        results = import_many(sources, update=update, status=status, dry_run=dry_run)
+        results = import_stories(sources, update=update, status=status, dry_run=dry_run)
         show_bar = verbosity == 1 and len(sources) >= PROGRESS_THRESHOLD and sys.stderr.isatty()
         if show_bar:
             from tqdm import tqdm

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from articles.writing import relink_all
+from articles.services import relink_articles
 
 
 class Command(BaseCommand):
     help = "Re-render every article and recompute the players and trophies it mentions."
 
     def handle(self, *args, **options) -> None:
-        count = relink_all()
+        count = relink_articles()
         self.stdout.write(self.style.SUCCESS(f"{count} articles relinked"))
