@@ -67,17 +67,33 @@ def run(count: int) -> dict[str, float]:
 
 def report(figures: dict[str, float]) -> str:
     rows = [
-        ("import, new stories", f"{figures['create_per_s']}/s", f"≥ {TARGETS['create_per_s']}/s",
-         figures["create_per_s"] >= TARGETS["create_per_s"]),
-        ("import, unchanged", f"{figures['unchanged_per_s']}/s", f"≥ {TARGETS['unchanged_per_s']}/s",
-         figures["unchanged_per_s"] >= TARGETS["unchanged_per_s"]),
-        ("import, peak memory", f"{figures['peak_mb']} MB", f"< {TARGETS['peak_mb']} MB",
-         figures["peak_mb"] < TARGETS["peak_mb"]),
+        (
+            "import, new stories",
+            f"{figures['create_per_s']}/s",
+            f"≥ {TARGETS['create_per_s']}/s",
+            figures["create_per_s"] >= TARGETS["create_per_s"],
+        ),
+        (
+            "import, unchanged",
+            f"{figures['unchanged_per_s']}/s",
+            f"≥ {TARGETS['unchanged_per_s']}/s",
+            figures["unchanged_per_s"] >= TARGETS["unchanged_per_s"],
+        ),
+        (
+            "import, peak memory",
+            f"{figures['peak_mb']} MB",
+            f"< {TARGETS['peak_mb']} MB",
+            figures["peak_mb"] < TARGETS["peak_mb"],
+        ),
     ]
-    lines = [f"Importing {figures['stories']:,} story files (SQLite, whole command incl. start-up)",
-             f"{'measure':<22}{'figure':>12}{'target':>14}  result"]
-    lines += [f"{name:<22}{figure:>12}{target:>14}  {'ok' if good else 'short'}"
-              for name, figure, target, good in rows]
+    lines = [
+        f"Importing {figures['stories']:,} story files (SQLite, whole command incl. start-up)",
+        f"{'measure':<22}{'figure':>12}{'target':>14}  result",
+    ]
+    lines += [
+        f"{name:<22}{figure:>12}{target:>14}  {'ok' if good else 'short'}"
+        for name, figure, target, good in rows
+    ]
     return "\n".join(lines)
 
 

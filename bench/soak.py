@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from bench.run import POSTGRES, ROOT, Gunicorn, environment, manage, postgres_available
+from bench.common import POSTGRES, ROOT, Gunicorn, environment, manage, postgres_available
 from bench.stories import write_stories
 
 SECONDS = int(os.environ.get("SOAK_SECONDS", "30"))
@@ -37,12 +37,21 @@ def soak(name: str, database_url: str, work: Path) -> list[str]:
         with log.open("w") as output:
             importer = subprocess.Popen(
                 [sys.executable, str(ROOT / "manage.py"), "import_stories", str(work / "stories")],
-                env=env, stdout=output, stderr=subprocess.STDOUT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
             )
             loads = [
                 subprocess.Popen(
-                    ["wrk", "-t1", f"-c{CONNECTIONS // len(URLS)}", f"-d{SECONDS}s", server.base + url],
-                    stdout=subprocess.PIPE, text=True,
+                    [
+                        "wrk",
+                        "-t1",
+                        f"-c{CONNECTIONS // len(URLS)}",
+                        f"-d{SECONDS}s",
+                        server.base + url,
+                    ],
+                    stdout=subprocess.PIPE,
+                    text=True,
                 )
                 for url in URLS
             ]
@@ -56,12 +65,23 @@ def soak(name: str, database_url: str, work: Path) -> list[str]:
     if "locked" in imported.lower():
         problems.append(f"{name}: the import met 'database is locked'")
     lines = [f"{name}: {STORIES} stories imported under load ({imported.strip().splitlines()[-1]})"]
-    for url, output in zip(URLS, results):
+    for url, output in zip(URLS, results, strict=True):
         requests = int(output.split(" requests in ")[0].split()[-1])
-        non_2xx = int(output.split("Non-2xx or 3xx responses: ")[1].split()[0]) if "Non-2xx" in output else 0
-        errors = output.split("Socket errors: ")[1].splitlines()[0] if "Socket errors" in output else "none"
+        non_2xx = (
+            int(output.split("Non-2xx or 3xx responses: ")[1].split()[0])
+            if "Non-2xx" in output
+            else 0
+        )
+        errors = (
+            output.split("Socket errors: ")[1].splitlines()[0]
+            if "Socket errors" in output
+            else "none"
+        )
         rps = output.split("Requests/sec:")[1].split()[0]
-        lines.append(f"  {url:<55} {requests:>7} requests {rps:>9}/s  non-2xx {non_2xx}  socket errors {errors}")
+        lines.append(
+            f"  {url:<55} {requests:>7} requests {rps:>9}/s  non-2xx {non_2xx}  "
+            f"socket errors {errors}"
+        )
         if non_2xx or errors != "none":
             problems.append(f"{name}: {url}: {non_2xx} non-2xx, socket errors {errors}")
     return lines + [f"  PROBLEM {problem}" for problem in problems]

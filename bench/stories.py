@@ -7,12 +7,23 @@ import random
 from pathlib import Path
 
 NAMES = [
-    "Virgil van Dijk", "Mohamed Salah", "Trent-Alexander Arnold", "Caoimhin Kelleher",
-    "Luis Diaz", "Darwin Nunez", "Alexis Mac Allister", "Dominik Szoboszlai", "Klopp",
-    "Andy Robertson", "Harvey Elliott", "Cody Gakpo", "Joe Gomez", "Wataru Endo",
+    "Virgil van Dijk",
+    "Mohamed Salah",
+    "Trent-Alexander Arnold",
+    "Caoimhin Kelleher",
+    "Luis Diaz",
+    "Darwin Nunez",
+    "Alexis Mac Allister",
+    "Dominik Szoboszlai",
+    "Klopp",
+    "Andy Robertson",
+    "Harvey Elliott",
+    "Cody Gakpo",
+    "Joe Gomez",
+    "Wataru Endo",
 ]
 CUPS = ["Carabao Cup", "FA Cup", "Premier League", "Champions League", "Europa League"]
-WORDS = (
+WORDS = (  # noqa: SIM905 (a sentence reads better than a list of its words)
     "the match was played at a high tempo with chances at both ends and the crowd sang "
     "throughout while the manager urged his side forward in search of a winner before the "
     "final whistle brought relief to everyone inside the stadium"
@@ -42,3 +53,34 @@ def write_stories(folder: Path, count: int, seed: int = 2024) -> list[Path]:
         path.write_text(story(number, rng), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# Search: a fixed mix of rare, common, absent and misspelt words over SEARCH_ARTICLES bodies.
+SEARCH_QUERIES = {
+    "rare": ["zanzibar", "quasar", "obelisk", "marmalade"],
+    "common": ["match", "stadium crowd", "final whistle", "manager"],
+    "absent": ["xylophonist", "qwertyuiop", "zzzz"],
+    "misspelt": ["stadim", "managr", "whistel", "sallah"],
+}
+
+
+def search_articles(count: int, seed: int = 100_000):
+    """Fields of `count` articles: bodies of common words, each with a few words from a long
+    tail of made-up ones, one in 9,973 with a rare word of the search mix."""
+    rng = random.Random(seed)
+    rare = SEARCH_QUERIES["rare"]
+    tail = [f"tail{n}" for n in range(5000)]
+    start = dt.datetime(2010, 1, 1, 12, tzinfo=dt.UTC)
+    for n in range(count):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(150, 300))]
+        words += [rng.choice(tail) for _ in range(3)] + [rng.choice(NAMES)]
+        if n % 9973 == 0:
+            words.append(rare[(n // 9973) % len(rare)])
+        rng.shuffle(words)
+        stamp = start + dt.timedelta(hours=n * 131 % (15 * 365 * 24))
+        yield {
+            "title": f"Story {n}: {rng.choice(NAMES)} and the {rng.choice(WORDS)}",
+            "slug": f"story-{n}",
+            "body": " ".join(words),
+            "published_at": stamp,
+        }
