@@ -39,3 +39,10 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(restore_search_triggers, sender=self)
         post_migrate.connect(render_missing_cards, sender=self)
+
+        from articles.models import Article, SlugRedirect, Tag
+        from pagecache.versioning import watch
+
+        # A scheduled story changes every listing when its time comes: the page cache asks
+        # when that is.
+        watch(Article, Tag, SlugRedirect, schedule=Article.objects.next_scheduled)
