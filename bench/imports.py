@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import site
 from bench.stories import write_stories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,10 @@ def manage(env: dict[str, str], *args: str) -> tuple[float, float]:
     """Run manage.py; return wall seconds and the peak resident MB of that process alone."""
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, stdout=subprocess.DEVNULL
+        [sys.executable, str(site() / "manage.py"), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        cwd=site(),
     )
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)

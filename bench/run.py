@@ -45,6 +45,8 @@ from bench.common import (
     postgres_database,
     python,
     redis_available,
+    site,
+    snapshot,
     vacuum_analyze,
 )
 from bench.imports import import_figures
@@ -61,7 +63,11 @@ SEARCH_ARTICLES = int(os.environ.get("BENCH_SEARCH_ARTICLES", "5000" if QUICK el
 REPEAT = int(os.environ.get("BENCH_REPEAT", "50" if QUICK else "200"))
 CONNECTIONS = 64
 RESULTS = ROOT / "bench" / "results.json"
-DATA = Path("/work/shared/data")
+# Real seasons (DESIGN.md, Matches): shared/data beside the project or in it.
+DATA = next(
+    (path for path in (ROOT / "shared" / "data", ROOT.parent / "shared" / "data") if path.is_dir()),
+    ROOT / "shared" / "data",
+)
 EDITOR = "bench-editor"
 
 # The numbers of DESIGN.md, "Budgets".
@@ -104,7 +110,7 @@ def child(env: dict[str, str], spec: dict, work: Path, label: str, timeout: floa
             [python(), "-m", "bench.inprocess"],
             input=json.dumps(spec),
             env=env,
-            cwd=ROOT,
+            cwd=site(),
             capture_output=False,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -121,11 +127,11 @@ def child(env: dict[str, str], spec: dict, work: Path, label: str, timeout: floa
 # ---------------------------------------------------------------------------- baselines
 
 
-def baselines(work: Path) -> dict:
+def baselines(work: Path, names: tuple[str, ...] = ("plain", "tpl")) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
     figures = {}
     with Gunicorn(env, app="bench.baseline.wsgi", log=work / "baseline-gunicorn.log") as server:
-        for name in ("plain", "tpl"):
+        for name in names:
             status, _ = fetch(f"{server.base}/{name}")
             if status != 200:
                 raise RuntimeError(f"baseline /{name} answered {status}")
@@ -286,6 +292,8 @@ def load(
     nobody publishing, which shows what the cache serves when nothing changes."""
     env = environment(database_url, **extra)
     quiet_figures = None
+    # `plain` again just before: whatever else the machine is doing then weighs on both.
+    plain = baselines(work, ("plain",))["plain"]
     with Gunicorn(env, log=work / f"gunicorn-{label}.log") as server:
         paths, skipped = load_paths(server.base, site["slugs"])
         for path in paths:  # warm each worker's cache
@@ -307,6 +315,7 @@ def load(
         figures["worker_mb"] = server.worker_mb()
     figures["paths"] = paths
     figures["skipped"] = skipped
+    figures["plain"] = plain
     if quiet_figures:
         figures["quiet"] = quiet_figures
     run, stories = figures["load"], figures["stories"]
@@ -371,7 +380,6 @@ def table(results: dict) -> list[str]:
         ("PostgreSQL", postgres, "matchday"),
         ("Redis", sqlite, "matchday_redis"),
     ]
-    plain = results.get("baselines", {}).get("plain", {}).get("rps")
     rows: list[tuple[str, str, list[str]]] = []
 
     def row(
@@ -395,32 +403,19 @@ def table(results: dict) -> list[str]:
     def matchday(data: dict, key: str) -> dict:
         return data[key]
 
+    def versus_plain(d: dict, k: str, run: str) -> tuple[str, bool | None]:
+        figures = matchday(d, k)
+        base = figures["plain"]["rps"]
+        rps = figures[run]["rps"]
+        figure = f"{rps / base:.2f} ({rps:.0f}/{base:.0f})"
+        return figure, (rps >= LOAD_VS_PLAIN * base) if run == "load" else None
+
     row(
-        "match day: req/s vs plain",
+        "match day: req/s vs plain (site/plain)",
         f"≥ {LOAD_VS_PLAIN} × plain",
-        lambda d, k: (
-            (
-                f"{matchday(d, k)['load']['rps'] / plain:.2f} "
-                f"({matchday(d, k)['load']['rps']:.0f}/s)",
-                matchday(d, k)["load"]["rps"] >= LOAD_VS_PLAIN * plain,
-            )
-            if plain
-            else None
-        ),
+        lambda d, k: versus_plain(d, k, "load"),
     )
-    row(
-        "  nobody publishing (info)",
-        "",
-        lambda d, k: (
-            (
-                f"{matchday(d, k)['quiet']['rps'] / plain:.2f} "
-                f"({matchday(d, k)['quiet']['rps']:.0f}/s)",
-                None,
-            )
-            if plain
-            else None
-        ),
-    )
+    row("  nobody publishing (info)", "", lambda d, k: versus_plain(d, k, "quiet"))
     row(
         "match day: p99",
         f"≤ {P99_MS} ms",
@@ -574,6 +569,7 @@ def details(results: dict) -> list[str]:
             if not figures:
                 continue
             run, stories = figures["load"], figures["stories"]
+            plain = figures["plain"]
             lines.append(
                 f"\nMatch day, {title}: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s over "
                 + ", ".join(figures["paths"])
@@ -589,6 +585,9 @@ def details(results: dict) -> list[str]:
                 f"max {stories['max_delay_s']} s, "
                 f"{stories['polls']} polls ({stories['poll_errors']} failed), "
                 f"{stories['publish_failures']} failed posts {stories['failure_examples'] or ''}"
+            )
+            lines.append(
+                f"  baseline plain just before: {plain['rps']:.0f}/s, p99 {plain['p99_ms']} ms"
             )
             if quiet := figures.get("quiet"):
                 lines.append(
@@ -645,6 +644,49 @@ def details(results: dict) -> list[str]:
 # ---------------------------------------------------------------------------- main
 
 
+def static_current(root: Path) -> bool:
+    """Whether root/staticfiles already holds every file of the project's static folders
+    (the apps' and static/), collected after its last change: then collectstatic, whose
+    compression takes most of a minute, can be skipped."""
+    manifest = root / "staticfiles" / "staticfiles.json"
+    if not manifest.is_file():
+        return False
+    try:
+        collected = json.loads(manifest.read_text())["paths"]
+    except (ValueError, KeyError):
+        return False
+    made = manifest.stat().st_mtime
+    for folder in [root / "static", *root.glob("*/static")]:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                name = path.relative_to(folder).as_posix()
+                if name not in collected or path.stat().st_mtime > made:
+                    return False
+    return True
+
+
+def code_version() -> str:
+    """The commit, and whether the working tree differs from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "not a git checkout"
+    return f"{commit}{' with uncommitted changes' if dirty else ''}"
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk: apt-get install wrk")
@@ -653,7 +695,6 @@ def main() -> None:
         f"make bench{' (BENCH_QUICK)' if QUICK else ''}: {ARTICLES:,} stories, "
         f"{SEARCH_ARTICLES:,} for search, {SECONDS} s of load"
     )
-    manage(environment("sqlite:///:memory:"), "collectstatic", "--no-input")
     results: dict = {
         "settings": {
             "quick": QUICK,
@@ -669,6 +710,16 @@ def main() -> None:
     results["load_average_at_start"] = [round(value, 2) for value in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="fanportal-bench-") as tmp:
         work = Path(tmp)
+        results["code"] = code_version()
+        snapshot(work / "site")
+        log(f"running from a copy of the project as it is now ({results['code']})")
+        try:
+            manage(environment("sqlite:///:memory:"), "check", timeout=300)
+        except subprocess.CalledProcessError:
+            sys.exit("make bench: the project does not start (manage.py check fails, above)")
+        if not static_current(site()):
+            log("collecting static files (the project's have changed since the last collectstatic)")
+            manage(environment("sqlite:///:memory:"), "collectstatic", "--no-input", timeout=900)
         folder = work / "stories"
         write_stories(folder, ARTICLES)
         attempt(results, "baselines", lambda: baselines(work))
@@ -693,8 +744,8 @@ def main() -> None:
     lines = details(results)
     lines += [
         "",
-        f"Budgets (DESIGN.md), {results['seconds']} s in all; Redis = the SQLite site with "
-        "Redis as the cache",
+        f"Budgets (DESIGN.md), code {results['code']}, {results['seconds']} s in all; "
+        "Redis = the SQLite site with Redis as the cache",
     ]
     busy = results["load_average_at_start"][0]
     if busy > 0.5:
