@@ -21,8 +21,21 @@ _markdown = MarkdownIt("commonmark", {"html": False})
 _markdown.disable("image")
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "a", "em", "strong", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h2", "h3", "h4",
+    "p",
+    "br",
+    "hr",
+    "a",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 _TAG = re.compile(r"<[^>]+>")
@@ -64,9 +77,7 @@ def excerpt_of(safe_html: str, length: int = EXCERPT_LENGTH) -> str:
     return text[:length].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
-def render_body(
-    *, title: str, standfirst: str, body: str, index: MentionIndex
-) -> RenderedBody:
+def render_body(*, title: str, standfirst: str, body: str, index: MentionIndex) -> RenderedBody:
     """Render, sanitise and mention-link an article's body; find everything it mentions."""
     safe_html = markdown_to_safe_html(body)
     linked_html, in_body = index.link_first_mentions(safe_html)

@@ -13,11 +13,28 @@ from django.apps import apps as installed_apps
 from django.contrib.auth.management import create_permissions
 
 EDITORS = {
-    "articles": ["add_article", "change_article", "delete_article", "view_article",
-                 "publish_article", "add_tag", "change_tag", "delete_tag", "view_tag"],
+    "articles": [
+        "add_article",
+        "change_article",
+        "delete_article",
+        "view_article",
+        "publish_article",
+        "add_tag",
+        "change_tag",
+        "delete_tag",
+        "view_tag",
+    ],
     "players": ["add_player", "change_player", "delete_player", "view_player"],
-    "trophies": ["add_trophy", "change_trophy", "delete_trophy", "view_trophy",
-                 "add_honour", "change_honour", "delete_honour", "view_honour"],
+    "trophies": [
+        "add_trophy",
+        "change_trophy",
+        "delete_trophy",
+        "view_trophy",
+        "add_honour",
+        "change_honour",
+        "delete_honour",
+        "view_honour",
+    ],
 }
 CONTRIBUTORS = {
     "articles": ["add_article", "change_article", "view_article", "view_tag"],

@@ -95,11 +95,15 @@ Status = Literal["draft", "published"]
 
 class ArticleIn(Schema):
     title: Text = Field(min_length=1, max_length=255)
-    slug: str | None = Field(None, pattern=SLUG_PATTERN, description="Made from the title if left out.")
+    slug: str | None = Field(
+        None, pattern=SLUG_PATTERN, description="Made from the title if left out."
+    )
     standfirst: Text = Field("", max_length=300)
     body: Text = Field(min_length=1, max_length=200_000, description="Markdown.")
     status: Status = "draft"
-    published_at: dt.datetime | None = Field(None, description="Defaults to now; a future time schedules.")
+    published_at: dt.datetime | None = Field(
+        None, description="Defaults to now; a future time schedules."
+    )
     author: Text = Field("", max_length=100)
     tags: list[str] = Field([], max_length=20, description="Slugs of existing tags.")
 
@@ -116,7 +120,10 @@ class ArticlePatch(Schema):
 
 
 class StoryIn(Schema):
-    text: Text = Field(min_length=1, description='A story file: "date YYYY-MM-DD Headline", a blank line, paragraphs.')
+    text: Text = Field(
+        min_length=1,
+        description='A story file: "date YYYY-MM-DD Headline", a blank line, paragraphs.',
+    )
     source_name: Text = Field("api", min_length=1, max_length=200, description="Named in messages.")
     update: bool = Field(False, description="Replace the story if its text changed.")
     status: Status = Field("published", description="Status of a newly created story.")

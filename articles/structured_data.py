@@ -35,9 +35,7 @@ def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "wordCount": article.word_count,
-        "author": {"@type": "Person", "name": article.author}
-        if article.author
-        else publisher,
+        "author": {"@type": "Person", "name": article.author} if article.author else publisher,
         "publisher": publisher,
         "about": people,
         "mentions": people + trophies,

@@ -14,6 +14,7 @@ from articles.api import stories as stories_router
 from players.api import router as players_router
 from trophies.api import router as trophies_router
 
+
 class ReadableJSON(JSONRenderer):
     # Names like “Caoimhín” and “2023–24” come out as themselves, not as \u escapes.
     json_dumps_params = {"ensure_ascii": False}
@@ -27,7 +28,7 @@ api = NinjaAPI(
         f"News, squad and honours of {settings.FANPORTAL_CLUB_NAME}. Reads need nothing; "
         "writes need `Authorization: Bearer <token>` (tokens come from the admin or "
         "`manage.py create_api_token USERNAME`) and act with that user's permissions. "
-        "Lists take `limit` (at most 100) and `offset`. Errors come as `{\"detail\": …}`."
+        'Lists take `limit` (at most 100) and `offset`. Errors come as `{"detail": …}`.'
     ),
     urls_namespace="api",
     throttle=[

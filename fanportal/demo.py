@@ -39,8 +39,12 @@ def load_demo_club(path: Path) -> DemoClub:
         slug = person.get("slug") or slugify(person["name"])
         defaults = {field: person[field] for field in PERSON_FIELDS if field in person}
         player = Player.objects.filter(slug=slug).first() or Player(slug=slug)
-        fields = {"name": person["name"], "aliases": "\n".join(person.get("aliases", [])),
-                  "is_current": person.get("is_current", True), **defaults}
+        fields = {
+            "name": person["name"],
+            "aliases": "\n".join(person.get("aliases", [])),
+            "is_current": person.get("is_current", True),
+            **defaults,
+        }
         for name, value in fields.items():
             setattr(player, name, value)
         players[slug] = player_save(player=player)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+
 from jinja2 import Environment
 
 # The characters that could end a <script> element or open a comment inside it.

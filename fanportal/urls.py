@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from django.contrib.sitemaps.views import sitemap
-
 from articles import feeds
-from fanportal.api import api
 from articles.sitemaps import SITEMAPS
 from articles.views import news_sitemap, search
 from fanportal import views
+from fanportal.api import api
 
 admin.site.site_header = f"{settings.FANPORTAL_SITE_NAME} newsroom"
 admin.site.site_title = settings.FANPORTAL_SITE_NAME

@@ -17,10 +17,13 @@ from trophies.models import Trophy
 
 HOME_LATEST = 7
 
+
 def home(request: HttpRequest) -> HttpResponse:
     articles = list(Article.objects.for_listing()[:HOME_LATEST])
     trophies = list(Trophy.objects.cabinet())
-    awards = [f"{trophy.name} ({trophy.honour_count})" for trophy in trophies if trophy.honour_count]
+    awards = [
+        f"{trophy.name} ({trophy.honour_count})" for trophy in trophies if trophy.honour_count
+    ]
     return render(
         request,
         "home.html",

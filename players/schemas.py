@@ -56,5 +56,3 @@ class PlayerOut(PlayerFields):
     aliases: list[str]
     honours: list[HonourRefOut]
     recent_articles: list[ArticleRefOut]
-
-

@@ -78,6 +78,9 @@ def test_saving_in_the_admin_renders_and_links_mentions_and_keeps_hand_picks(edi
         ' was <strong>superb</strong> at the <a class="mention mention-trophy" href="/trophies/fa-cup/">'
         "FA Cup</a> tie.</p>\n"
     )
-    assert set(article.players.values_list("slug", flat=True)) == {"caoimhin-kelleher", "mohamed-salah"}
+    assert set(article.players.values_list("slug", flat=True)) == {
+        "caoimhin-kelleher",
+        "mohamed-salah",
+    }
     assert list(article.trophies.values_list("slug", flat=True)) == ["fa-cup"]
     assert article.word_count == 9

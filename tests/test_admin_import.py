@@ -32,8 +32,12 @@ def logged_in(username: str, *permissions: str, group: str | None = None) -> Cli
     login_page = client.get("/admin/login/").content.decode()
     response = client.post(
         "/admin/login/",
-        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(login_page),
-         "next": "/admin/"},
+        {
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": csrf_token(login_page),
+            "next": "/admin/",
+        },
     )
     assert response.status_code == HTTPStatus.FOUND
     return client
@@ -50,7 +54,9 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 def post(client: Client, files: list[SimpleUploadedFile], **fields: str):
     token = csrf_token(client.get(URL).content.decode())
-    return client.post(URL, {"files": files, "status": "published", "csrfmiddlewaretoken": token, **fields})
+    return client.post(
+        URL, {"files": files, "status": "published", "csrfmiddlewaretoken": token, **fields}
+    )
 
 
 def test_editor_imports_several_files_and_sees_each_outcome(editor):
@@ -68,7 +74,10 @@ def test_editor_imports_several_files_and_sees_each_outcome(editor):
     assert "1 created, 0 updated, 0 unchanged, 2 failed" in page
     assert "bad.txt:1: impossible date 2024-02-30 (day is out of range for month)" in page
     assert "photo.jpg: not a .txt story file" in page
-    assert 'href="/news/liverpool-celebrated-in-style-after-defeating-chelsea-in-the-carabao-cup-final/"' in page
+    assert (
+        'href="/news/liverpool-celebrated-in-style-after-defeating-chelsea-in-the-carabao-cup-final/"'
+        in page
+    )
     article = Article.objects.get()
     assert article.source_name == seed.name
     assert article.players.filter(slug="trent-alexander-arnold").exists()
@@ -76,7 +85,10 @@ def test_editor_imports_several_files_and_sees_each_outcome(editor):
 
 def test_dry_run_from_the_admin_changes_nothing(editor):
     response = post(editor, [upload("a.txt", b"date 2024-03-01 Title\n\nBody.")], dry_run="on")
-    assert "Dry run, nothing was changed: 1 created, 0 updated, 0 unchanged, 0 failed" in response.content.decode()
+    assert (
+        "Dry run, nothing was changed: 1 created, 0 updated, 0 unchanged, 0 failed"
+        in response.content.decode()
+    )
     assert Article.objects.count() == 0
 
 
@@ -105,9 +117,13 @@ def test_contributors_import_drafts_only(club):
     contributor = logged_in("junior", group="Contributors")
     page = contributor.get(URL).content.decode()
     assert 'value="published"' not in page and 'name="update"' not in page
-    response = post(contributor, [upload("a.txt", b"date 2024-03-01 Title\n\nBody.")], status="draft")
+    response = post(
+        contributor, [upload("a.txt", b"date 2024-03-01 Title\n\nBody.")], status="draft"
+    )
     assert "1 created" in response.content.decode()
     assert Article.objects.get().status == Article.Status.DRAFT
-    crafted = post(contributor, [upload("b.txt", b"date 2024-03-02 Other\n\nBody.")], status="published")
+    crafted = post(
+        contributor, [upload("b.txt", b"date 2024-03-02 Other\n\nBody.")], status="published"
+    )
     assert "Select a valid choice." in crafted.content.decode()
     assert Article.objects.count() == 1

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from players.models import Player
-from trophies.models import Honour, Trophy
 from players.services import player_save
+from trophies.models import Honour, Trophy
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,11 @@ def test_demo_club_counts(club):
     assert Player.objects.squad().count() == 29
     assert Player.objects.staff().count() == 6
     assert set(Trophy.objects.values_list("slug", flat=True)) == {
-        "league-cup", "premier-league", "fa-cup", "champions-league", "europa-league",
+        "league-cup",
+        "premier-league",
+        "fa-cup",
+        "champions-league",
+        "europa-league",
     }
 
 
@@ -33,8 +37,16 @@ def test_the_2024_league_cup_win(club):
 
 
 def test_every_player_the_seed_stories_name_is_in_the_squad(club):
-    for slug in ["jurgen-klopp", "joe-gomez", "virgil-van-dijk", "caoimhin-kelleher",
-                 "harvey-elliott", "luis-diaz", "trent-alexander-arnold", "andy-robertson"]:
+    for slug in [
+        "jurgen-klopp",
+        "joe-gomez",
+        "virgil-van-dijk",
+        "caoimhin-kelleher",
+        "harvey-elliott",
+        "luis-diaz",
+        "trent-alexander-arnold",
+        "andy-robertson",
+    ]:
         assert Player.objects.filter(slug=slug).exists(), slug
     assert Player.objects.get(slug="jurgen-klopp").kind == Player.Kind.MANAGER
 

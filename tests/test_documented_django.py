@@ -18,9 +18,18 @@ ROOT = Path(settings.BASE_DIR)
 SKIP = {".venv", "node_modules", "tests", ".git"}
 # Internals that need no underscore to be internal: compiler, iterable and query plumbing.
 INTERNAL_NAMES = {
-    "klass_info", "get_related_populators", "apply_converters", "get_compiler", "as_sql",
-    "annotation_col_map", "limit_offset_sql", "get_converters", "results_iter",
-    "execute_sql", "compiler", "sql_with_params",
+    "klass_info",
+    "get_related_populators",
+    "apply_converters",
+    "get_compiler",
+    "as_sql",
+    "annotation_col_map",
+    "limit_offset_sql",
+    "get_converters",
+    "results_iter",
+    "execute_sql",
+    "compiler",
+    "sql_with_params",
 }
 # Modules of Django's that are implementation, not API.
 INTERNAL_MODULES = ("django.db.models.sql",)
@@ -31,9 +40,7 @@ DOCUMENTED = {"_meta", "_default_manager", "_base_manager"}
 
 def project_files() -> list[Path]:
     return sorted(
-        path
-        for path in ROOT.rglob("*.py")
-        if not SKIP.intersection(path.relative_to(ROOT).parts)
+        path for path in ROOT.rglob("*.py") if not SKIP.intersection(path.relative_to(ROOT).parts)
     )
 
 

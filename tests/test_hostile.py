@@ -13,11 +13,11 @@ from django.contrib.auth.models import Group, User
 
 from articles.importing import import_story
 from articles.models import Article, Tag
+from articles.services import article_save
 from players.models import Player
+from players.services import player_save
 from tokens.models import ApiToken
 from trophies.models import Honour, Trophy
-from articles.services import article_save
-from players.services import player_save
 from trophies.services import trophy_save
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,9 @@ class LiveMarkup(HTMLParser):
             squashed = re.sub(r"[\s\x00-\x1f]", "", value).lower()
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=…>")
-            if name in URL_ATTRIBUTES and squashed.startswith(("javascript:", "vbscript:", "data:text")):
+            if name in URL_ATTRIBUTES and squashed.startswith(
+                ("javascript:", "vbscript:", "data:text")
+            ):
                 self.found.append(f"<{tag} {name}={value!r}>")
             if name == "style" and ("javascript:" in squashed or "expression(" in squashed):
                 self.found.append(f"<{tag} style={value!r}>")
@@ -122,22 +124,37 @@ def hostile(club, admin_user):
     trophy_ids, articles = [], []
     for number, payload in enumerate(PAYLOADS):
         tag = Tag.objects.create(name=f"t{number} {payload}"[:60], slug=f"tag-{number}")
-        player = player_save(player=Player(
-            name=f"P{number} {payload}"[:100], slug=f"player-{number}", role=payload[:100],
-            nationality=payload[:60], bio=payload, aliases=payload, kind="coach",
-        ))
-        trophy = trophy_save(trophy=Trophy(
-            name=f"C{number} {payload}"[:100], slug=f"cup-{number}", description=payload,
-            aliases=payload,
-        ))
+        player = player_save(
+            player=Player(
+                name=f"P{number} {payload}"[:100],
+                slug=f"player-{number}",
+                role=payload[:100],
+                nationality=payload[:60],
+                bio=payload,
+                aliases=payload,
+                kind="coach",
+            )
+        )
+        trophy = trophy_save(
+            trophy=Trophy(
+                name=f"C{number} {payload}"[:100],
+                slug=f"cup-{number}",
+                description=payload,
+                aliases=payload,
+            )
+        )
         trophy_ids.append(trophy.pk)
         Honour.objects.create(
-            trophy=trophy, season=f"19{number:02d}–{number + 1:02d}"[:9], final_opponent=payload[:100],
-            score=payload[:100], notes=payload, captain=player,
+            trophy=trophy,
+            season=f"19{number:02d}–{number + 1:02d}"[:9],
+            final_opponent=payload[:100],
+            score=payload[:100],
+            notes=payload,
+            captain=player,
         )
         import_story(
             data=f"date 2024-03-{1 + number % 28:02d} H{number} {payload}\n\n{payload}\n\n"
-                 f"{payload} with P{number} and Kelleher.\n\n{payload}",
+            f"{payload} with P{number} and Kelleher.\n\n{payload}",
             source_name=f"{payload}.txt",
         )
         article = Article.objects.get(source_name=f"{payload}.txt")
@@ -148,8 +165,18 @@ def hostile(club, admin_user):
 
 
 def pages(articles) -> list[str]:
-    urls = ["/", "/news/", "/news/?page=2", "/news/?page=3", "/squad/", "/trophies/",
-            "/feeds/news/", "/feeds/news/atom/", "/sitemap.xml", "/sitemap-news.xml"]
+    urls = [
+        "/",
+        "/news/",
+        "/news/?page=2",
+        "/news/?page=3",
+        "/squad/",
+        "/trophies/",
+        "/feeds/news/",
+        "/feeds/news/atom/",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+    ]
     urls += [article.get_absolute_url() for article in articles]
     urls += [f"/news/tag/tag-{n}/" for n in range(len(PAYLOADS))]
     urls += [f"/squad/player-{n}/" for n in range(len(PAYLOADS))]
@@ -178,12 +205,17 @@ def test_search_for_a_payload_shows_it_as_text(client, hostile, payload):
 
 
 def test_admin_pages_show_payloads_as_text(admin_client, hostile):
-    urls = ["/admin/articles/article/", "/admin/articles/tag/", "/admin/players/player/",
-            "/admin/trophies/trophy/", "/admin/trophies/honour/",
-            f"/admin/articles/article/{hostile[0].pk}/change/",
-            f"/admin/articles/article/{hostile[5].pk}/preview/",
-            f"/admin/players/player/{Player.objects.get(slug='player-1').pk}/change/",
-            f"/admin/trophies/trophy/{Trophy.objects.get(slug='cup-2').pk}/change/"]
+    urls = [
+        "/admin/articles/article/",
+        "/admin/articles/tag/",
+        "/admin/players/player/",
+        "/admin/trophies/trophy/",
+        "/admin/trophies/honour/",
+        f"/admin/articles/article/{hostile[0].pk}/change/",
+        f"/admin/articles/article/{hostile[5].pk}/preview/",
+        f"/admin/players/player/{Player.objects.get(slug='player-1').pk}/change/",
+        f"/admin/trophies/trophy/{Trophy.objects.get(slug='cup-2').pk}/change/",
+    ]
     for url in urls:
         response = admin_client.get(url)
         assert response.status_code == HTTPStatus.OK, url
@@ -191,8 +223,13 @@ def test_admin_pages_show_payloads_as_text(admin_client, hostile):
 
 
 def test_api_returns_payloads_as_json_strings(client, hostile):
-    for url in ["/api/articles?limit=100", f"/api/articles/{hostile[1].slug}",
-                "/api/players?limit=100", "/api/trophies?limit=100", "/api/trophies/cup-3"]:
+    for url in [
+        "/api/articles?limit=100",
+        f"/api/articles/{hostile[1].slug}",
+        "/api/players?limit=100",
+        "/api/trophies?limit=100",
+        "/api/trophies/cup-3",
+    ]:
         response = client.get(url)
         assert response["Content-Type"] == "application/json; charset=utf-8", url
         response.json()
@@ -206,9 +243,16 @@ def test_api_writes_with_payloads_are_stored_as_text(client, club):
     for number, payload in enumerate(PAYLOADS[:10]):
         response = client.post(
             "/api/articles",
-            {"title": f"A{number} {payload}", "body": payload, "standfirst": payload[:300],
-             "author": payload[:100], "status": "published", "slug": f"api-{number}"},
-            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+            {
+                "title": f"A{number} {payload}",
+                "body": payload,
+                "standfirst": payload[:300],
+                "author": payload[:100],
+                "status": "published",
+                "slug": f"api-{number}",
+            },
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
         )
         assert response.status_code == HTTPStatus.CREATED, payload
         assert live_markup(client.get(f"/news/api-{number}/").content.decode()) == []
@@ -216,11 +260,21 @@ def test_api_writes_with_payloads_are_stored_as_text(client, club):
 
 def test_spoofed_host_headers_get_400(client, db):
     assert client.get("/", HTTP_HOST="evil.example").status_code == HTTPStatus.BAD_REQUEST
-    assert client.get("/api/articles", HTTP_HOST="127.0.0.1.evil.example").status_code == HTTPStatus.BAD_REQUEST
+    assert (
+        client.get("/api/articles", HTTP_HOST="127.0.0.1.evil.example").status_code
+        == HTTPStatus.BAD_REQUEST
+    )
 
 
-@pytest.mark.parametrize("query", ["' OR 1=1 --", "1; DROP TABLE articles_article", "\" OR \"\"=\"",
-                                   "%' UNION SELECT password FROM auth_user --"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "' OR 1=1 --",
+        "1; DROP TABLE articles_article",
+        '" OR ""="',
+        "%' UNION SELECT password FROM auth_user --",
+    ],
+)
 def test_sql_looking_input_is_just_text(client, seeded, query):
     assert client.get("/search/", {"q": query}).status_code == HTTPStatus.OK
     assert client.get("/api/articles", {"q": query}).status_code == HTTPStatus.OK

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article
+from articles.services import article_save
 from images.processing import check_image, reencode
 from players.models import Player
-from articles.services import article_save
 from players.services import player_save
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,9 @@ def error_of(name: str, data: bytes) -> str:
     return caught.value.messages[0]
 
 
-@pytest.mark.parametrize("name, fmt", [("a.jpg", "JPEG"), ("b.jpeg", "JPEG"), ("c.png", "PNG"), ("d.webp", "WEBP")])
+@pytest.mark.parametrize(
+    "name, fmt", [("a.jpg", "JPEG"), ("b.jpeg", "JPEG"), ("c.png", "PNG"), ("d.webp", "WEBP")]
+)
 def test_valid_images_pass(name, fmt):
     assert check_image(upload(name, image_bytes(fmt)), name).format == fmt
 
@@ -61,7 +63,10 @@ def test_a_png_that_declares_100_megapixels_is_refused_before_decoding():
 
 def test_svg_is_refused():
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
-    assert error_of("logo.svg", svg) == "“logo.svg” is not a JPEG, PNG or WebP image: upload a .jpg, .png or .webp file."
+    assert (
+        error_of("logo.svg", svg)
+        == "“logo.svg” is not a JPEG, PNG or WebP image: upload a .jpg, .png or .webp file."
+    )
 
 
 def test_a_25_mb_file_is_refused():
@@ -71,11 +76,16 @@ def test_a_25_mb_file_is_refused():
 
 
 def test_a_text_file_is_refused():
-    assert error_of("notes.jpg", b"just some text") == "“notes.jpg” is not a JPEG, PNG or WebP image."
+    assert (
+        error_of("notes.jpg", b"just some text") == "“notes.jpg” is not a JPEG, PNG or WebP image."
+    )
 
 
 def test_a_gif_is_refused_by_its_real_format():
-    assert error_of("anim.png", image_bytes("GIF")) == "“anim.png” is a GIF image; upload a JPEG, PNG or WebP image."
+    assert (
+        error_of("anim.png", image_bytes("GIF"))
+        == "“anim.png” is a GIF image; upload a JPEG, PNG or WebP image."
+    )
 
 
 def test_reencoding_drops_appended_html_and_metadata():
@@ -99,8 +109,13 @@ def post_article(client, image, alt="The captain lifts the cup"):
     return client.post(
         "/admin/articles/article/add/",
         {
-            "title": "With image", "slug": "with-image", "body": "Body.", "status": "published",
-            "published_at_0": "2024-03-01", "published_at_1": "12:00:00", "image": image,
+            "title": "With image",
+            "slug": "with-image",
+            "body": "Body.",
+            "status": "published",
+            "published_at_0": "2024-03-01",
+            "published_at_1": "12:00:00",
+            "image": image,
             "image_alt": alt,
         },
     )
@@ -109,12 +124,26 @@ def post_article(client, image, alt="The captain lifts the cup"):
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("a.png", image_bytes("JPEG"), "“a.png” is really a JPEG image, not .png: rename it to .jpg or export it again."),
-        ("a.svg", b"<svg/>", "“a.svg” is not a JPEG, PNG or WebP image: upload a .jpg, .png or .webp file."),
-        ("a.txt", b"hello", "“a.txt” is not a JPEG, PNG or WebP image: upload a .jpg, .png or .webp file."),
+        (
+            "a.png",
+            image_bytes("JPEG"),
+            "“a.png” is really a JPEG image, not .png: rename it to .jpg or export it again.",
+        ),
+        (
+            "a.svg",
+            b"<svg/>",
+            "“a.svg” is not a JPEG, PNG or WebP image: upload a .jpg, .png or .webp file.",
+        ),
+        (
+            "a.txt",
+            b"hello",
+            "“a.txt” is not a JPEG, PNG or WebP image: upload a .jpg, .png or .webp file.",
+        ),
     ],
 )
-def test_the_admin_form_shows_a_clear_error_for_refused_files(admin_client, club, name, data, message):
+def test_the_admin_form_shows_a_clear_error_for_refused_files(
+    admin_client, club, name, data, message
+):
     response = post_article(admin_client, upload(name, data))
     assert response.status_code == HTTPStatus.OK
     assert message in response.content.decode()
@@ -122,11 +151,19 @@ def test_the_admin_form_shows_a_clear_error_for_refused_files(admin_client, club
 
 
 def test_renditions_are_made_once_on_save_and_used_by_the_page(admin_client, client, club, media):
-    assert post_article(admin_client, upload("cup.jpg", image_bytes("JPEG"))).status_code == HTTPStatus.FOUND
+    assert (
+        post_article(admin_client, upload("cup.jpg", image_bytes("JPEG"))).status_code
+        == HTTPStatus.FOUND
+    )
     article = Article.objects.get(slug="with-image")
     renditions = article.image_renditions
     assert (renditions["width"], renditions["height"]) == (1600, 900)
-    assert [part.split(" ")[1] for part in renditions["webp_srcset"].split(", ")] == ["480w", "800w", "1200w", "1600w"]
+    assert [part.split(" ")[1] for part in renditions["webp_srcset"].split(", ")] == [
+        "480w",
+        "800w",
+        "1200w",
+        "1600w",
+    ]
     for part in renditions["srcset"].split(", ") + renditions["webp_srcset"].split(", "):
         assert (media / part.split(" ")[0].removeprefix("/media/")).exists()
     page = client.get("/news/with-image/").content.decode()
@@ -152,7 +189,10 @@ def test_player_photo_renditions(club, media):
     photo = reencode(upload("vvd.png", image_bytes("PNG", size=(400, 400))), "vvd.png")
     player.photo.save("vvd.png", photo, save=False)
     player_save(player=player)
-    assert [p.split(" ")[1] for p in player.photo_renditions["srcset"].split(", ")] == ["160w", "320w"]
+    assert [p.split(" ")[1] for p in player.photo_renditions["srcset"].split(", ")] == [
+        "160w",
+        "320w",
+    ]
 
 
 def test_an_image_needs_alt_text(admin_client, club):
@@ -163,12 +203,23 @@ def test_an_image_needs_alt_text(admin_client, club):
 
 def test_an_editor_uploads_a_webp_player_photo_through_the_admin(admin_client, club, media):
     vvd = Player.objects.get(slug="virgil-van-dijk")
-    response = admin_client.post(f"/admin/players/player/{vvd.pk}/change/", {
-        "name": vvd.name, "slug": vvd.slug, "aliases": vvd.aliases, "is_current": "on",
-        "kind": "player", "position": "defender", "role": "", "shirt_number": "4",
-        "nationality": "Netherlands", "date_of_birth": "1991-07-08", "bio": "",
-        "photo": upload("vvd.webp", image_bytes("WEBP", size=(500, 500))),
-    })
+    response = admin_client.post(
+        f"/admin/players/player/{vvd.pk}/change/",
+        {
+            "name": vvd.name,
+            "slug": vvd.slug,
+            "aliases": vvd.aliases,
+            "is_current": "on",
+            "kind": "player",
+            "position": "defender",
+            "role": "",
+            "shirt_number": "4",
+            "nationality": "Netherlands",
+            "date_of_birth": "1991-07-08",
+            "bio": "",
+            "photo": upload("vvd.webp", image_bytes("WEBP", size=(500, 500))),
+        },
+    )
     assert response.status_code == HTTPStatus.FOUND
     vvd.refresh_from_db()
     assert vvd.photo.name.endswith(".webp")
@@ -181,7 +232,10 @@ def test_an_unwritable_media_folder_is_a_form_error(admin_client, club, settings
     settings.MEDIA_ROOT = blocker / "media"
     response = post_article(admin_client, upload("cup.jpg", image_bytes("JPEG")))
     assert response.status_code == HTTPStatus.OK
-    assert "The image could not be stored: the media folder is full or not writable." in response.content.decode()
+    assert (
+        "The image could not be stored: the media folder is full or not writable."
+        in response.content.decode()
+    )
     assert not Article.objects.exists()
 
 

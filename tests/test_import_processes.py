@@ -61,8 +61,12 @@ def database_url(kind: str, folder: Path) -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def env(request, tmp_path):
     with database_url(request.param, tmp_path) as url:
-        yield {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "test-processes",
-               "DATABASE_URL": url}
+        yield {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "test-processes",
+            "DATABASE_URL": url,
+        }
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -82,19 +86,24 @@ def test_two_imports_at_once_never_duplicate_or_lock(env, tmp_path):
     runs = [
         subprocess.Popen(
             [sys.executable, MANAGE, "import_stories", str(tmp_path / "stories")],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]
     outputs = [run.communicate(timeout=300) for run in runs]
-    for run, (out, err) in zip(runs, outputs):
+    for run, (_out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
         assert "locked" not in err.lower()
     created = [int(out.split(" created")[0].split()[-1]) for out, _ in outputs]
     unchanged = [int(out.split(" unchanged")[0].split()[-1]) for out, _ in outputs]
     assert sum(created) == 300
-    assert [c + u for c, u in zip(created, unchanged)] == [300, 300]
-    count = manage(env, "shell", "-c", "from articles.models import Article; print(Article.objects.count())")
+    assert [c + u for c, u in zip(created, unchanged, strict=True)] == [300, 300]
+    count = manage(
+        env, "shell", "-c", "from articles.models import Article; print(Article.objects.count())"
+    )
     assert count.stdout.splitlines()[-1] == "300"
 
 
@@ -110,7 +119,11 @@ def test_progress_bar_shows_on_a_terminal_and_stays_out_of_pipes(env, tmp_path):
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     run = subprocess.run(
         [sys.executable, MANAGE, "import_stories", "--update", str(tmp_path / "stories")],
-        env=env, stdout=subprocess.PIPE, stderr=terminal, text=True, timeout=300,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+        timeout=300,
     )
     os.close(terminal)
     shown = b""

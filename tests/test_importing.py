@@ -39,7 +39,11 @@ def test_seed_000_mentions(seeded):
     article = Article.objects.get(source_name__endswith="000_a77e374b8cfda861.txt")
     assert names(article.players) == {"Jürgen Klopp", "Joe Gomez", "Virgil van Dijk"}
     assert names(article.trophies) == {
-        "League Cup", "Premier League", "FA Cup", "Europa League", "Champions League",
+        "League Cup",
+        "Premier League",
+        "FA Cup",
+        "Europa League",
+        "Champions League",
     }
 
 
@@ -47,11 +51,20 @@ def test_seed_003_mentions(seeded):
     article = Article.objects.get(source_name__endswith="003_b453b6c647e06dae.txt")
     # Klopp is named twice in the story ("Jurgen Klopp’s final season"), so he is found too.
     assert names(article.players) == {
-        "Virgil van Dijk", "Caoimhín Kelleher", "Harvey Elliott", "Luis Díaz",
-        "Trent Alexander-Arnold", "Andy Robertson", "Jürgen Klopp",
+        "Virgil van Dijk",
+        "Caoimhín Kelleher",
+        "Harvey Elliott",
+        "Luis Díaz",
+        "Trent Alexander-Arnold",
+        "Andy Robertson",
+        "Jürgen Klopp",
     }
     assert names(article.trophies) == {
-        "League Cup", "FA Cup", "Premier League", "Champions League", "Europa League",
+        "League Cup",
+        "FA Cup",
+        "Premier League",
+        "Champions League",
+        "Europa League",
     }
 
 
@@ -71,7 +84,10 @@ def test_first_mentions_are_linked_in_body_html(seeded):
 def test_imported_articles_are_published_with_derived_fields(seeded):
     article = Article.objects.get(source_name__endswith="003_b453b6c647e06dae.txt")
     assert article.status == Article.Status.PUBLISHED
-    assert article.slug == "liverpool-celebrated-in-style-after-defeating-chelsea-in-the-carabao-cup-final"
+    assert (
+        article.slug
+        == "liverpool-celebrated-in-style-after-defeating-chelsea-in-the-carabao-cup-final"
+    )
     assert article.word_count == 530
     assert article.published_at.isoformat() == "2024-02-26T00:00:00+00:00"
     assert Article.objects.published().count() == 2
@@ -137,7 +153,10 @@ def test_dry_run_writes_nothing_and_predicts_the_outcome(tmp_path, club):
         f"{tmp_path}/copy.txt: unchanged “Szoboszlai stars again”",
         "dry run, nothing written: 1 created, 0 updated, 1 unchanged, 1 failed",
     ]
-    assert f'{tmp_path}/bad.txt:1: no date line: expected "date YYYY-MM-DD HEADLINE", found "no date here"' in err
+    assert (
+        f'{tmp_path}/bad.txt:1: no date line: expected "date YYYY-MM-DD HEADLINE", found "no date here"'
+        in err
+    )
     assert code == 1
     assert Article.objects.count() == 0
 
@@ -187,7 +206,7 @@ def test_slug_taken_by_an_admin_article_gets_the_date(make_article, club):
 def test_markup_in_a_story_never_reaches_the_page_as_markup(club):
     story = (
         "date 2024-03-01 <script>alert(1)</script> headline\n\n"
-        '<img src=x onerror=alert(1)> and [x](javascript:alert(1))'
+        "<img src=x onerror=alert(1)> and [x](javascript:alert(1))"
     )
     import_story(data=story, source_name="evil.txt")
     assert Article.objects.get().body_html == (

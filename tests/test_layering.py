@@ -13,7 +13,7 @@ ROOT = Path(settings.BASE_DIR)
 LEAVES = {"images", "apikit", "pagecache", "tokens"}
 # What each package may import of the project's own packages, besides itself.
 ALLOWED = {
-    **{leaf: LEAVES for leaf in LEAVES},
+    **dict.fromkeys(LEAVES, LEAVES),
     "players": LEAVES,
     "trophies": LEAVES | {"players"},
     "matches": LEAVES | {"players", "trophies"},

@@ -110,7 +110,18 @@ def test_demo_club_aliases_find_the_seed_names(club):
     )
     found = [text[m.start : m.end] for m in index.find(text)]
     assert found == [
-        "Jurgen Klopp", "Caoimhin Kelleher", "Luis Diaz", "Trent-Alexander Arnold", "Van Dijk",
-        "Andy Robertson", "Harvey Elliott", "Joe Gomez", "Carabao Cup", "English League Cup",
-        "FA Cup", "Premier League", "Champions League", "Europa League",
+        "Jurgen Klopp",
+        "Caoimhin Kelleher",
+        "Luis Diaz",
+        "Trent-Alexander Arnold",
+        "Van Dijk",
+        "Andy Robertson",
+        "Harvey Elliott",
+        "Joe Gomez",
+        "Carabao Cup",
+        "English League Cup",
+        "FA Cup",
+        "Premier League",
+        "Champions League",
+        "Europa League",
     ]

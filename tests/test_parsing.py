@@ -31,14 +31,22 @@ def test_seed_000_has_a_title_without_its_full_stop_and_no_standfirst():
     # The first paragraph ends with a full stop, so it is body, not standfirst.
     assert story.standfirst == ""
     assert story.body.startswith("Klopp steps down as manager at the end of the season")
-    assert story.body.endswith("Liverpool Football Club will be fine and that’s the most important thing.\"")
+    assert story.body.endswith(
+        'Liverpool Football Club will be fine and that’s the most important thing."'
+    )
     assert story.body.count("\n\n") == 14  # fifteen paragraphs
 
 
 def test_seed_003_has_a_standfirst():
     story = parse(SEED_003.read_bytes(), SEED_003.name)
-    assert story.title == "Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final"
-    assert story.standfirst == "Calvin Harris and Dua Lipa’s ‘One Kiss’ blasted in the Wembley locker room"
+    assert (
+        story.title
+        == "Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final"
+    )
+    assert (
+        story.standfirst
+        == "Calvin Harris and Dua Lipa’s ‘One Kiss’ blasted in the Wembley locker room"
+    )
     assert story.body.startswith("The cameras provided a behind-the-scenes look")
     assert story.key == (
         "2024-02-26/liverpool-celebrated-in-style-after-defeating-chelsea-in-the-carabao-cup-final"
@@ -52,11 +60,14 @@ def test_published_at_is_midnight_in_london():
 
 def test_bom_and_crlf_give_the_same_story_and_hash_as_lf():
     plain = parse(b"date 2024-02-26 Headline\n\nStandfirst line\n\nBody text.\n")
-    windows = parse(b"\xef\xbb\xbfdate 2024-02-26 Headline\r\n\r\nStandfirst line\r\n\r\nBody text.\r\n")
+    windows = parse(
+        b"\xef\xbb\xbfdate 2024-02-26 Headline\r\n\r\nStandfirst line\r\n\r\nBody text.\r\n"
+    )
     assert windows == plain
-    assert plain.source_hash == hashlib.sha256(
-        b"date 2024-02-26 Headline\n\nStandfirst line\n\nBody text."
-    ).hexdigest()
+    assert (
+        plain.source_hash
+        == hashlib.sha256(b"date 2024-02-26 Headline\n\nStandfirst line\n\nBody text.").hexdigest()
+    )
 
 
 def test_leading_blank_lines_and_spaces_before_date_are_allowed():
@@ -111,16 +122,40 @@ def test_windows_1252_is_read_with_a_warning_naming_the_file():
     [
         (b"", "story.txt: empty file"),
         (b"  \n\n \r\n", "story.txt: empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "story.txt:3: binary data (a NUL byte), not a text story"),
-        (b"date 2024-02-26 Title\n\nBody \x01 text", "story.txt:3: binary data (control character 0x01), not a text story"),
-        (b"Hello there\n\nBody.", 'story.txt:1: no date line: expected "date YYYY-MM-DD HEADLINE", found "Hello there"'),
-        (b"\n\ndate 26/02/2024 Title\n\nBody.", 'story.txt:3: date "26/02/2024" is not in the form YYYY-MM-DD'),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "story.txt:3: binary data (a NUL byte), not a text story",
+        ),
+        (
+            b"date 2024-02-26 Title\n\nBody \x01 text",
+            "story.txt:3: binary data (control character 0x01), not a text story",
+        ),
+        (
+            b"Hello there\n\nBody.",
+            'story.txt:1: no date line: expected "date YYYY-MM-DD HEADLINE", found "Hello there"',
+        ),
+        (
+            b"\n\ndate 26/02/2024 Title\n\nBody.",
+            'story.txt:3: date "26/02/2024" is not in the form YYYY-MM-DD',
+        ),
         (b"date\n\nBody.", 'story.txt:1: no date after "date"'),
-        (b"date 2024-02-30 Title\n\nBody.", "story.txt:1: impossible date 2024-02-30 (day is out of range for month)"),
-        (b"date 2024-13-01 Title\n\nBody.", "story.txt:1: impossible date 2024-13-01 (month must be in 1..12)"),
+        (
+            b"date 2024-02-30 Title\n\nBody.",
+            "story.txt:1: impossible date 2024-02-30 (day is out of range for month)",
+        ),
+        (
+            b"date 2024-13-01 Title\n\nBody.",
+            "story.txt:1: impossible date 2024-13-01 (month must be in 1..12)",
+        ),
         (b"date 2024-02-26\n\nBody.", "story.txt:1: no headline after the date"),
-        (b"date 2024-02-26 Title only\n\n\n", "story.txt:1: no body: nothing follows the date line"),
-        (b"date 2024-02-26 Title \x81\x8d\n\nBody.", "story.txt:1: neither UTF-8 nor Windows-1252 text (byte 0x81)"),
+        (
+            b"date 2024-02-26 Title only\n\n\n",
+            "story.txt:1: no body: nothing follows the date line",
+        ),
+        (
+            b"date 2024-02-26 Title \x81\x8d\n\nBody.",
+            "story.txt:1: neither UTF-8 nor Windows-1252 text (byte 0x81)",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_one_line_naming_file_and_line(data, message):

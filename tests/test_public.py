@@ -31,8 +31,12 @@ def stories(make_article):
             ("Draft", Article.Status.DRAFT, NOW - dt.timedelta(days=1)),
         ]:
             make_article(
-                title=title, slug=title.lower().replace(" ", "-"), status=status,
-                published_at=published_at, body="The zebrafinch sang at Wembley.", tags=[tag],
+                title=title,
+                slug=title.lower().replace(" ", "-"),
+                status=status,
+                published_at=published_at,
+                body="The zebrafinch sang at Wembley.",
+                tags=[tag],
             )
     with time_machine.travel(NOW, tick=False):
         yield
@@ -54,19 +58,33 @@ def test_search_uses_the_same_condition():
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/news/", "/news/tag/cup-run/", "/feeds/news/", "/feeds/news/atom/",
-            "/sitemap.xml", "/sitemap-news.xml", "/search/?q=zebrafinch",
-            "/api/articles", "/api/articles?q=zebrafinch"],
+    "url",
+    [
+        "/",
+        "/news/",
+        "/news/tag/cup-run/",
+        "/feeds/news/",
+        "/feeds/news/atom/",
+        "/sitemap.xml",
+        "/sitemap-news.xml",
+        "/search/?q=zebrafinch",
+        "/api/articles",
+        "/api/articles?q=zebrafinch",
+    ],
 )
 def test_every_listing_shows_exactly_the_public_stories(client, url):
     page = client.get(url).content.decode()
-    shown = {title for title in ("Yesterday", "Just now", "Scheduled", "Draft")
-             if title in page or title.lower().replace(" ", "-") in page}
+    shown = {
+        title
+        for title in ("Yesterday", "Just now", "Scheduled", "Draft")
+        if title in page or title.lower().replace(" ", "-") in page
+    }
     assert shown == set(PUBLIC)
 
 
-@pytest.mark.parametrize(("slug", "status"), [("just-now", 200), ("yesterday", 200),
-                                              ("scheduled", 404), ("draft", 404)])
+@pytest.mark.parametrize(
+    ("slug", "status"), [("just-now", 200), ("yesterday", 200), ("scheduled", 404), ("draft", 404)]
+)
 def test_article_pages_answer_for_public_stories_only(client, slug, status):
     assert client.get(f"/news/{slug}/").status_code == status
     assert client.get(f"/api/articles/{slug}").status_code == status

@@ -34,40 +34,76 @@ def contributor(client, club):
 
 def article_form(**overrides) -> dict:
     return {
-        "title": "Matchday notes", "slug": "matchday-notes", "standfirst": "", "body": "Salah scored.",
-        "author": "", "status": "published", "published_at_0": "2024-03-01",
-        "published_at_1": "12:00:00", **overrides,
+        "title": "Matchday notes",
+        "slug": "matchday-notes",
+        "standfirst": "",
+        "body": "Salah scored.",
+        "author": "",
+        "status": "published",
+        "published_at_0": "2024-03-01",
+        "published_at_1": "12:00:00",
+        **overrides,
     }
 
 
 def test_the_groups_exist_after_migrate(db):
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
-    contributors = set(Group.objects.get(name="Contributors").permissions.values_list("codename", flat=True))
+    contributors = set(
+        Group.objects.get(name="Contributors").permissions.values_list("codename", flat=True)
+    )
     assert "publish_article" in editors and "add_honour" in editors and "change_player" in editors
-    assert contributors == {"add_article", "change_article", "view_article", "view_tag",
-                            "view_player", "view_trophy", "view_honour"}
-    assert not any(code.endswith(("_user", "_group", "_permission")) for code in editors | contributors)
+    assert contributors == {
+        "add_article",
+        "change_article",
+        "view_article",
+        "view_tag",
+        "view_player",
+        "view_trophy",
+        "view_honour",
+    }
+    assert not any(
+        code.endswith(("_user", "_group", "_permission")) for code in editors | contributors
+    )
 
 
 def test_editor_publishes_directly(editor):
-    assert editor.post("/admin/articles/article/add/", article_form()).status_code == HTTPStatus.FOUND
+    assert (
+        editor.post("/admin/articles/article/add/", article_form()).status_code == HTTPStatus.FOUND
+    )
     assert Article.objects.get().status == Article.Status.PUBLISHED
 
 
 def test_editor_maintains_squad_trophies_and_honours(editor):
-    for url in ["/admin/players/player/add/", "/admin/trophies/trophy/add/", "/admin/trophies/honour/add/"]:
+    for url in [
+        "/admin/players/player/add/",
+        "/admin/trophies/trophy/add/",
+        "/admin/trophies/honour/add/",
+    ]:
         assert editor.get(url).status_code == HTTPStatus.OK, url
     vvd = Player.objects.get(slug="virgil-van-dijk")
-    response = editor.post(f"/admin/players/player/{vvd.pk}/change/", {
-        "name": vvd.name, "slug": vvd.slug, "aliases": "Van Dijk\nVirgil\nBig Virg", "is_current": "on",
-        "kind": "player", "position": "defender", "role": "", "shirt_number": "4",
-        "nationality": "Netherlands", "date_of_birth": "1991-07-08", "bio": "",
-    })
+    response = editor.post(
+        f"/admin/players/player/{vvd.pk}/change/",
+        {
+            "name": vvd.name,
+            "slug": vvd.slug,
+            "aliases": "Van Dijk\nVirgil\nBig Virg",
+            "is_current": "on",
+            "kind": "player",
+            "position": "defender",
+            "role": "",
+            "shirt_number": "4",
+            "nationality": "Netherlands",
+            "date_of_birth": "1991-07-08",
+            "bio": "",
+        },
+    )
     assert response.status_code == HTTPStatus.FOUND
     assert "Big Virg" in Player.objects.get(pk=vvd.pk).aliases
 
 
-@pytest.mark.parametrize("url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/"]
+)
 def test_editors_cannot_manage_users_or_groups(editor, url):
     assert editor.get(url).status_code == HTTPStatus.FORBIDDEN
 
@@ -114,7 +150,10 @@ def test_contributor_edits_drafts(contributor, make_article):
     form = article_form(title="Better title", slug="draft")
     for field in ("status", "published_at_0", "published_at_1"):
         form.pop(field)
-    assert contributor.post(f"/admin/articles/article/{draft.pk}/change/", form).status_code == HTTPStatus.FOUND
+    assert (
+        contributor.post(f"/admin/articles/article/{draft.pk}/change/", form).status_code
+        == HTTPStatus.FOUND
+    )
     draft.refresh_from_db()
     assert (draft.title, draft.status) == ("Better title", Article.Status.DRAFT)
 
@@ -123,12 +162,19 @@ def test_contributor_has_no_publish_action_and_cannot_delete(contributor, make_a
     draft = make_article(slug="draft", status=Article.Status.DRAFT)
     page = contributor.get("/admin/articles/article/").content.decode()
     assert 'value="publish"' not in page
-    contributor.post("/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]})
+    contributor.post(
+        "/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
     assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
-    assert contributor.get(f"/admin/articles/article/{draft.pk}/delete/").status_code == HTTPStatus.FORBIDDEN
+    assert (
+        contributor.get(f"/admin/articles/article/{draft.pk}/delete/").status_code
+        == HTTPStatus.FORBIDDEN
+    )
 
 
-@pytest.mark.parametrize("url", ["/admin/players/player/add/", "/admin/trophies/honour/add/", "/admin/auth/user/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/players/player/add/", "/admin/trophies/honour/add/", "/admin/auth/user/"]
+)
 def test_contributor_cannot_touch_the_squad_or_users(contributor, url):
     assert contributor.get(url).status_code == HTTPStatus.FORBIDDEN
 
@@ -143,12 +189,16 @@ def test_drafts_can_be_previewed_by_the_newsroom_only(contributor, make_article,
     assert response["X-Robots-Tag"] == "noindex"
     contributor.logout()
     assert client.get("/news/secret/").status_code == HTTPStatus.NOT_FOUND
-    assert client.get(f"/admin/articles/article/{draft.pk}/preview/").status_code == HTTPStatus.FOUND
+    assert (
+        client.get(f"/admin/articles/article/{draft.pk}/preview/").status_code == HTTPStatus.FOUND
+    )
 
 
 def test_article_list_shows_state_filters_and_mentions(editor, make_article):
     make_article(title="Live one", slug="live", body="Salah scored.")
-    make_article(title="Later one", slug="later", published_at=timezone.now() + dt.timedelta(days=1))
+    make_article(
+        title="Later one", slug="later", published_at=timezone.now() + dt.timedelta(days=1)
+    )
     make_article(title="Draft one", slug="draft", status=Article.Status.DRAFT)
     page = editor.get("/admin/articles/article/").content.decode()
     assert "Mohamed Salah" in page and "Scheduled" in page and "Draft" in page and "Live" in page
@@ -160,9 +210,13 @@ def test_changing_a_published_slug_keeps_the_old_address(editor, client, make_ar
     article = make_article(title="Old title", slug="old-title")
     response = editor.post(
         f"/admin/articles/article/{article.pk}/change/",
-        article_form(title="New title", slug="new-title", body=article.body,
-                     published_at_0=article.published_at.strftime("%Y-%m-%d"),
-                     published_at_1=article.published_at.strftime("%H:%M:%S")),
+        article_form(
+            title="New title",
+            slug="new-title",
+            body=article.body,
+            published_at_0=article.published_at.strftime("%Y-%m-%d"),
+            published_at_1=article.published_at.strftime("%H:%M:%S"),
+        ),
     )
     assert response.status_code == HTTPStatus.FOUND
     moved = client.get("/news/old-title/")
@@ -172,12 +226,18 @@ def test_changing_a_published_slug_keeps_the_old_address(editor, client, make_ar
 
 
 def test_history_shows_who_changed_what(editor, make_article):
-    article = make_article(title="Before", slug="before", published_at=timezone.now().replace(microsecond=0))
+    article = make_article(
+        title="Before", slug="before", published_at=timezone.now().replace(microsecond=0)
+    )
     editor.post(
         f"/admin/articles/article/{article.pk}/change/",
-        article_form(title="After", slug="before", body=article.body,
-                     published_at_0=article.published_at.strftime("%Y-%m-%d"),
-                     published_at_1=article.published_at.strftime("%H:%M:%S")),
+        article_form(
+            title="After",
+            slug="before",
+            body=article.body,
+            published_at_0=article.published_at.strftime("%Y-%m-%d"),
+            published_at_1=article.published_at.strftime("%H:%M:%S"),
+        ),
     )
     history = editor.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
     assert "<td>editor</td>" in history and "<td>Changed Title" in history

@@ -24,8 +24,17 @@ PRODUCTION = {
 
 def test_check_deploy_reports_nothing_with_production_settings():
     result = subprocess.run(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-        env={**os.environ, **PRODUCTION}, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env={**os.environ, **PRODUCTION},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
@@ -35,7 +44,9 @@ def test_debug_off_needs_a_secret_key():
     environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "check"],
-        env={**environment, "DJANGO_DEBUG": "0"}, capture_output=True, text=True,
+        env={**environment, "DJANGO_DEBUG": "0"},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
@@ -52,8 +63,19 @@ def assert_security_headers(response) -> None:
     assert "camera=()" in response["Permissions-Policy"]
 
 
-@pytest.mark.parametrize("url", ["/", "/news/", "/api/articles", "/api/docs", "/admin/login/",
-                                 "/news/no-such-story/", "/healthz", "/feeds/news/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/news/",
+        "/api/articles",
+        "/api/docs",
+        "/admin/login/",
+        "/news/no-such-story/",
+        "/healthz",
+        "/feeds/news/",
+    ],
+)
 def test_security_headers_on_every_kind_of_response(client, seeded, url):
     assert_security_headers(client.get(url))
 
@@ -83,16 +105,27 @@ def test_inline_style_uses_the_nonce_from_the_header(client, db):
 
 def test_hsts_and_secure_cookies_behind_tls():
     result = subprocess.run(
-        [sys.executable, "-c", (
-            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'fanportal.settings'); "
-            "django.setup(); from django.conf import settings as s; "
-            "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-            "s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER)"
-        )],
-        env={**os.environ, **PRODUCTION}, capture_output=True, text=True, cwd=settings.BASE_DIR,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'fanportal.settings'); "
+                "django.setup(); from django.conf import settings as s; "
+                "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+                "s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER)"
+            ),
+        ],
+        env={**os.environ, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
     )
     assert result.stdout.split(maxsplit=4) == [
-        "63072000", "True", "True", "True", "('HTTP_X_FORWARDED_PROTO', 'https')\n",
+        "63072000",
+        "True",
+        "True",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO', 'https')\n",
     ]
 
 
@@ -104,12 +137,19 @@ def test_failed_logins_lock_the_account_out_for_a_while(client, db):
     last = client.post("/admin/login/", {"username": "editor", "password": "wrong"})
     assert last.status_code == HTTPStatus.TOO_MANY_REQUESTS
     # Now even the right password is refused until the cool-off ends.
-    locked = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-9"})
+    locked = client.post(
+        "/admin/login/", {"username": "editor", "password": "the-right-password-9"}
+    )
     assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "locked" in locked.content.decode().lower()
     # Another account from the same address is not punished for this one.
     User.objects.create_user("other", password="another-password-9", is_staff=True)
-    assert client.post("/admin/login/", {"username": "other", "password": "another-password-9"}).status_code == HTTPStatus.FOUND
+    assert (
+        client.post(
+            "/admin/login/", {"username": "other", "password": "another-password-9"}
+        ).status_code
+        == HTTPStatus.FOUND
+    )
 
 
 def test_passwords_are_hashed_with_argon2(db):
@@ -119,7 +159,9 @@ def test_passwords_are_hashed_with_argon2(db):
 
 def test_session_cookies_are_httponly_samesite_and_bounded(client, db):
     User.objects.create_user("editor", password="the-right-password-9", is_staff=True)
-    response = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-9"})
+    response = client.post(
+        "/admin/login/", {"username": "editor", "password": "the-right-password-9"}
+    )
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60

@@ -20,7 +20,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def json_ld(page: str) -> dict:
-    [payload] = re.findall(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', page, re.S)
+    [payload] = re.findall(
+        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', page, re.S
+    )
     return json.loads(payload)
 
 
@@ -49,8 +51,14 @@ def test_player_and_trophy_feeds_in_rss_and_atom(client, seeded):
 
 def test_pages_advertise_their_feeds(client, seeded):
     page = client.get("/squad/virgil-van-dijk/").content.decode()
-    assert '<link rel="alternate" type="application/rss+xml" title="The Kop Report: all news (RSS)" href="/feeds/news/">' in page
-    assert 'href="/squad/virgil-van-dijk/feed/"' in page and 'href="/squad/virgil-van-dijk/feed/atom/"' in page
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="The Kop Report: all news (RSS)" href="/feeds/news/">'
+        in page
+    )
+    assert (
+        'href="/squad/virgil-van-dijk/feed/"' in page
+        and 'href="/squad/virgil-van-dijk/feed/atom/"' in page
+    )
 
 
 def test_sitemap_lists_articles_players_trophies_with_lastmod(client, seeded):
@@ -66,7 +74,9 @@ def test_sitemap_lists_articles_players_trophies_with_lastmod(client, seeded):
 
 
 def test_news_sitemap_has_only_the_last_two_days(client, make_article):
-    make_article(title="Fresh & new", slug="fresh", published_at=timezone.now() - dt.timedelta(hours=3))
+    make_article(
+        title="Fresh & new", slug="fresh", published_at=timezone.now() - dt.timedelta(hours=3)
+    )
     make_article(title="Old", slug="old", published_at=timezone.now() - dt.timedelta(days=3))
     root = ET.fromstring(client.get("/sitemap-news.xml").content)
     news = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -84,15 +94,24 @@ def test_article_json_ld_is_a_news_article_about_club_people(client, seeded):
     page = client.get(SEED_003).content.decode()
     data = json_ld(page)
     assert data["@type"] == "NewsArticle"
-    assert data["headline"] == "Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final"
+    assert (
+        data["headline"]
+        == "Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final"
+    )
     assert data["datePublished"] == "2024-02-26T00:00:00+00:00"
     people = {person["name"]: person for person in data["about"]}
     assert people["Virgil van Dijk"]["url"] == "http://testserver/squad/virgil-van-dijk/"
     assert people["Virgil van Dijk"]["memberOf"] == {
-        "@type": "SportsTeam", "name": "Liverpool FC", "sport": "Association football",
+        "@type": "SportsTeam",
+        "name": "Liverpool FC",
+        "sport": "Association football",
         "url": "http://testserver/",
     }
-    assert {"@type": "Thing", "name": "League Cup", "url": "http://testserver/trophies/league-cup/"} in data["mentions"]
+    assert {
+        "@type": "Thing",
+        "name": "League Cup",
+        "url": "http://testserver/trophies/league-cup/",
+    } in data["mentions"]
     # Every URL it names is a page that exists.
     for url in [data["url"], *(p["url"] for p in data["mentions"])]:
         assert client.get(url.removeprefix("http://testserver")).status_code == HTTPStatus.OK
@@ -109,7 +128,10 @@ def test_home_json_ld_is_the_team_with_its_awards(client, club):
     data = json_ld(client.get("/").content.decode())
     assert data["@type"] == "SportsTeam"
     assert data["award"] == [
-        "Premier League (20)", "League Cup (10)", "FA Cup (8)", "Champions League (6)",
+        "Premier League (20)",
+        "League Cup (10)",
+        "FA Cup (8)",
+        "Champions League (6)",
         "Europa League (3)",
     ]
 
@@ -125,25 +147,66 @@ def test_meta_tags_on_an_article(client, seeded):
     page = client.get(SEED_003).content.decode()
     assert f'<link rel="canonical" href="http://testserver{SEED_003}">' in page
     assert '<meta property="og:type" content="article">' in page
-    assert '<meta property="og:title" content="Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final">' in page
-    assert '<meta name="description" content="Calvin Harris and Dua Lipa’s ‘One Kiss’ blasted in the Wembley locker room">' in page
+    assert (
+        '<meta property="og:title" content="Liverpool celebrated in style after defeating Chelsea in the Carabao Cup final">'
+        in page
+    )
+    assert (
+        '<meta name="description" content="Calvin Harris and Dua Lipa’s ‘One Kiss’ blasted in the Wembley locker room">'
+        in page
+    )
     assert '<meta name="twitter:card" content="summary">' in page
 
 
-def test_related_stories_rank_shared_people_and_trophies_then_tags_then_recency(client, club, make_article):
+def test_related_stories_rank_shared_people_and_trophies_then_tags_then_recency(
+    client, club, make_article
+):
     final = Tag.objects.create(name="Final", slug="final")
     now = timezone.now()
-    base = make_article(title="Base", slug="base", body="Kelleher and Salah won the FA Cup.", tags=[final])
-    make_article(title="Two shared", slug="two", body="Kelleher and Salah.", published_at=now - dt.timedelta(days=5))
-    make_article(title="One shared, newer", slug="one-new", body="Salah.", published_at=now - dt.timedelta(days=1))
-    make_article(title="One shared and tag", slug="one-tag", body="Kelleher.", tags=[final], published_at=now - dt.timedelta(days=9))
+    base = make_article(
+        title="Base", slug="base", body="Kelleher and Salah won the FA Cup.", tags=[final]
+    )
+    make_article(
+        title="Two shared",
+        slug="two",
+        body="Kelleher and Salah.",
+        published_at=now - dt.timedelta(days=5),
+    )
+    make_article(
+        title="One shared, newer",
+        slug="one-new",
+        body="Salah.",
+        published_at=now - dt.timedelta(days=1),
+    )
+    make_article(
+        title="One shared and tag",
+        slug="one-tag",
+        body="Kelleher.",
+        tags=[final],
+        published_at=now - dt.timedelta(days=9),
+    )
     make_article(title="Tag only", slug="tag-only", body="Nothing.", tags=[final])
     make_article(title="Unrelated", slug="unrelated", body="Nothing at all.")
-    make_article(title="Draft", slug="draft", body="Kelleher and Salah.", status=Article.Status.DRAFT)
-    make_article(title="Scheduled", slug="later", body="Salah.", published_at=now + dt.timedelta(days=1))
+    make_article(
+        title="Draft", slug="draft", body="Kelleher and Salah.", status=Article.Status.DRAFT
+    )
+    make_article(
+        title="Scheduled", slug="later", body="Salah.", published_at=now + dt.timedelta(days=1)
+    )
     article = Article.objects.for_detail().get(pk=base.pk)
     related = Article.objects.related_to(article, limit=5)
-    assert [a.title for a in related] == ["Two shared", "One shared and tag", "One shared, newer", "Tag only"]
-    assert [a.title for a in Article.objects.related_to(article, limit=2)] == ["Two shared", "One shared and tag"]
+    assert [a.title for a in related] == [
+        "Two shared",
+        "One shared and tag",
+        "One shared, newer",
+        "Tag only",
+    ]
+    assert [a.title for a in Article.objects.related_to(article, limit=2)] == [
+        "Two shared",
+        "One shared and tag",
+    ]
     # Only the newest `window` sharing articles are ranked: here the two newest.
-    assert [a.title for a in Article.objects.related_to(article, window=2)] == ["One shared, newer", "Tag only"]
+    assert [a.title for a in Article.objects.related_to(article, window=2)] == [
+        "One shared, newer",
+        "Tag only",
+    ]

@@ -31,7 +31,9 @@ def test_saving_the_row_alone_renders_nothing(db):
 def test_article_save_derives_everything_a_page_reads(club):
     article = article_save(
         article=Article(
-            title="Van Dijk lifts the cup", slug="lifts", status=Article.Status.PUBLISHED,
+            title="Van Dijk lifts the cup",
+            slug="lifts",
+            status=Article.Status.PUBLISHED,
             body="Virgil van Dijk <script>x()</script> scored in the **Carabao Cup** final.",
         ),
         tags=[Tag.objects.create(name="Final", slug="final")],
@@ -43,7 +45,9 @@ def test_article_save_derives_everything_a_page_reads(club):
         ' href="/trophies/league-cup/">Carabao Cup</a></strong> final.</p>\n'
     )
     assert stored.word_count == 12  # the escaped tag is text, as readers see it
-    assert 'href="/news/lifts/"' in stored.card_html and "Van Dijk lifts the cup" in stored.card_html
+    assert (
+        'href="/news/lifts/"' in stored.card_html and "Van Dijk lifts the cup" in stored.card_html
+    )
     assert [p.slug for p in stored.players.all()] == ["virgil-van-dijk"]
     assert [t.slug for t in stored.trophies.all()] == ["league-cup"]
     assert [t.slug for t in stored.tags.all()] == ["final"]
@@ -58,7 +62,10 @@ def test_links_picked_by_hand_are_kept_with_those_found(club):
     assert list(article.players.all()) == [salah]
     article.body = "Virgil van Dijk spoke."
     article_save(article=article, keep=Mentions({salah.pk}, set()))
-    assert set(article.players.values_list("slug", flat=True)) == {"mohamed-salah", "virgil-van-dijk"}
+    assert set(article.players.values_list("slug", flat=True)) == {
+        "mohamed-salah",
+        "virgil-van-dijk",
+    }
 
 
 def test_a_changed_slug_leaves_a_redirect(db):
@@ -66,7 +73,9 @@ def test_a_changed_slug_leaves_a_redirect(db):
     article = Article.objects.get(pk=article.pk)
     article.slug = "second"
     article_save(article=article)
-    assert list(SlugRedirect.objects.values_list("old_slug", "article__slug")) == [("first", "second")]
+    assert list(SlugRedirect.objects.values_list("old_slug", "article__slug")) == [
+        ("first", "second")
+    ]
 
 
 def test_the_content_version_moves_with_the_write_and_not_without_it(db):
@@ -81,7 +90,9 @@ def test_the_content_version_moves_with_the_write_and_not_without_it(db):
 
 
 def test_relinking_follows_a_new_alias_and_leaves_the_editorial_time_alone(club, make_article):
-    article = make_article(title="Macca runs the midfield", slug="macca", body="Macca was everywhere.")
+    article = make_article(
+        title="Macca runs the midfield", slug="macca", body="Macca was everywhere."
+    )
     updated_at = Article.objects.get(pk=article.pk).updated_at
     mac_allister = Player.objects.get(slug="alexis-mac-allister")
     mac_allister.aliases += "\nMacca"
@@ -97,7 +108,10 @@ def test_player_save_makes_the_slug_and_the_card(db):
     player = player_save(player=Player(name="Federico Chiesa", shirt_number=14))
     stored = Player.objects.get(pk=player.pk)
     assert stored.slug == "federico-chiesa"
-    assert 'href="/squad/federico-chiesa/"' in stored.card_html and "Federico Chiesa" in stored.card_html
+    assert (
+        'href="/squad/federico-chiesa/"' in stored.card_html
+        and "Federico Chiesa" in stored.card_html
+    )
 
 
 def test_trophy_save_makes_the_slug(db):

@@ -54,7 +54,11 @@ def test_home_shows_both_seed_headlines_squad_and_cabinet(client, seeded):
 def test_news_list_is_newest_first_and_paginated(client, many):
     many(13)
     first = client.get("/news/").content.decode()
-    assert first.index(">Cup story 12</a>") < first.index(">Cup story 11</a>") < first.index(">Cup story 1</a>")
+    assert (
+        first.index(">Cup story 12</a>")
+        < first.index(">Cup story 11</a>")
+        < first.index(">Cup story 1</a>")
+    )
     assert ">Cup story 0</a>" not in first
     assert 'href="?page=2"' in first
     second = client.get("/news/?page=2").content.decode()
@@ -66,13 +70,20 @@ def test_article_page_links_mentioned_players_and_trophies(client, seeded):
     response = client.get(SEED_003)
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "<h1 class=\"story__title\">Liverpool celebrated in style" in page
+    assert '<h1 class="story__title">Liverpool celebrated in style' in page
     assert "Calvin Harris and Dua Lipa’s ‘One Kiss’ blasted in the Wembley locker room" in page
     for href in (
-        "/squad/virgil-van-dijk/", "/squad/caoimhin-kelleher/", "/squad/harvey-elliott/",
-        "/squad/luis-diaz/", "/squad/trent-alexander-arnold/", "/squad/andy-robertson/",
-        "/trophies/league-cup/", "/trophies/fa-cup/", "/trophies/premier-league/",
-        "/trophies/champions-league/", "/trophies/europa-league/",
+        "/squad/virgil-van-dijk/",
+        "/squad/caoimhin-kelleher/",
+        "/squad/harvey-elliott/",
+        "/squad/luis-diaz/",
+        "/squad/trent-alexander-arnold/",
+        "/squad/andy-robertson/",
+        "/trophies/league-cup/",
+        "/trophies/fa-cup/",
+        "/trophies/premier-league/",
+        "/trophies/champions-league/",
+        "/trophies/europa-league/",
     ):
         assert f'href="{href}"' in page, href
     # The other seed story shares players and trophies, so it is related.
@@ -112,7 +123,7 @@ def test_squad_is_grouped_by_position_with_staff_last(client, club):
 
 def test_player_page_shows_details_honours_and_articles(client, seeded):
     page = client.get("/squad/virgil-van-dijk/").content.decode()
-    assert "<h1 class=\"profile__name\">Virgil van Dijk</h1>" in page
+    assert '<h1 class="profile__name">Virgil van Dijk</h1>' in page
     assert "Netherlands" in page and "8 July 1991" in page
     assert "2023–24" in page and "Captain" in page
     assert f'href="{SEED_000}"' in page and f'href="{SEED_003}"' in page
@@ -126,9 +137,14 @@ def test_staff_page(client, seeded):
 
 def test_trophy_cabinet_counts(client, club):
     text = visible_text(client.get("/trophies/").content.decode())
-    assert re.findall(r"(\d+)(?: wins?)? (Premier League|League Cup|FA Cup|Champions League|Europa League)", text) == [
-        ("20", "Premier League"), ("10", "League Cup"), ("8", "FA Cup"),
-        ("6", "Champions League"), ("3", "Europa League"),
+    assert re.findall(
+        r"(\d+)(?: wins?)? (Premier League|League Cup|FA Cup|Champions League|Europa League)", text
+    ) == [
+        ("20", "Premier League"),
+        ("10", "League Cup"),
+        ("8", "FA Cup"),
+        ("6", "Champions League"),
+        ("3", "Europa League"),
     ]
 
 
@@ -179,7 +195,9 @@ PAGES = [
 
 @pytest.mark.parametrize("n", [1, 50])
 @pytest.mark.parametrize("url, queries", PAGES)
-def test_queries_per_page_do_not_grow_with_articles(client, many, django_assert_num_queries, url, queries, n):
+def test_queries_per_page_do_not_grow_with_articles(
+    client, many, django_assert_num_queries, url, queries, n
+):
     many(n)
     with django_assert_num_queries(queries):
         response = client.get(url)

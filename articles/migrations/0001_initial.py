@@ -7,57 +7,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('players', '0001_initial'),
-        ('trophies', '0001_initial'),
+        ("players", "0001_initial"),
+        ("trophies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('slug', models.SlugField(help_text="Used in the article's address.", max_length=255, unique=True)),
-                ('standfirst', models.CharField(blank=True, help_text='One sentence under the headline. Optional.', max_length=300)),
-                ('body', models.TextField(help_text='Markdown: blank line between paragraphs, **bold**, _italic_, [link](https://…).')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('excerpt', models.CharField(default='', editable=False, max_length=300)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A time in the future schedules the article.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('image', models.ImageField(blank=True, upload_to='articles/%Y/')),
-                ('image_alt', models.CharField(blank=True, help_text='What the image shows, for screen readers.', max_length=255, verbose_name='image description')),
-                ('author', models.CharField(blank=True, help_text='Byline.', max_length=100)),
-                ('source_name', models.CharField(blank=True, editable=False, max_length=255)),
-                ('source_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('source_key', models.CharField(blank=True, editable=False, max_length=300, null=True, unique=True)),
-                ('word_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('players', models.ManyToManyField(blank=True, related_name='articles', to='players.player')),
-                ('trophies', models.ManyToManyField(blank=True, related_name='articles', to='trophies.trophy')),
-                ('tags', models.ManyToManyField(blank=True, related_name='articles', to='articles.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used in the article's address.", max_length=255, unique=True
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.CharField(
+                        blank=True,
+                        help_text="One sentence under the headline. Optional.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown: blank line between paragraphs, **bold**, _italic_, [link](https://…)."
+                    ),
+                ),
+                ("body_html", models.TextField(default="", editable=False)),
+                ("excerpt", models.CharField(default="", editable=False, max_length=300)),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="A time in the future schedules the article.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("image", models.ImageField(blank=True, upload_to="articles/%Y/")),
+                (
+                    "image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for screen readers.",
+                        max_length=255,
+                        verbose_name="image description",
+                    ),
+                ),
+                ("author", models.CharField(blank=True, help_text="Byline.", max_length=100)),
+                ("source_name", models.CharField(blank=True, editable=False, max_length=255)),
+                ("source_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True, editable=False, max_length=300, null=True, unique=True
+                    ),
+                ),
+                ("word_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "players",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to="players.player"
+                    ),
+                ),
+                (
+                    "trophies",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to="trophies.trophy"
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="articles", to="articles.tag"),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
-                'get_latest_by': 'published_at',
-                'indexes': [models.Index(fields=['status', '-published_at'], name='article_public_idx')],
+                "ordering": ["-published_at", "-pk"],
+                "get_latest_by": "published_at",
+                "indexes": [
+                    models.Index(fields=["status", "-published_at"], name="article_public_idx")
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_newsroom_roles'),
+        ("articles", "0005_newsroom_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='card_html',
-            field=models.TextField(default='', editable=False),
+            model_name="article",
+            name="card_html",
+            field=models.TextField(default="", editable=False),
         ),
     ]

@@ -5,21 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_card_html'),
-        ('players', '0004_card_html'),
-        ('trophies', '0003_trophy_image_renditions_alter_trophy_image'),
+        ("articles", "0006_card_html"),
+        ("players", "0004_card_html"),
+        ("trophies", "0003_trophy_image_renditions_alter_trophy_image"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_public_idx',
+            model_name="article",
+            name="article_public_idx",
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at', '-id'], name='article_listing_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-published_at", "-id"], name="article_listing_idx"
+            ),
         ),
     ]

@@ -4,33 +4,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Player',
+            name="Player",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(help_text="Used in the page's address.", max_length=100, unique=True)),
-                ('kind', models.CharField(choices=[('player', 'Player'), ('manager', 'Manager'), ('coach', 'Coach')], default='player', max_length=10)),
-                ('position', models.CharField(blank=True, choices=[('goalkeeper', 'Goalkeeper'), ('defender', 'Defender'), ('midfielder', 'Midfielder'), ('forward', 'Forward')], help_text='Blank for staff.', max_length=12)),
-                ('role', models.CharField(blank=True, help_text='For staff: "Assistant manager", "Goalkeeping coach".', max_length=100)),
-                ('shirt_number', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('nationality', models.CharField(blank=True, max_length=60)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('photo', models.ImageField(blank=True, upload_to='players/')),
-                ('bio', models.TextField(blank=True)),
-                ('aliases', models.TextField(blank=True, help_text='Other names stories use for this person, one per line ("Van Dijk", "Virgil"). Matching ignores case and accents.')),
-                ('is_current', models.BooleanField(default=True, help_text='Untick when the person leaves the club.', verbose_name="in today's squad")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used in the page's address.", max_length=100, unique=True
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("player", "Player"), ("manager", "Manager"), ("coach", "Coach")],
+                        default="player",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("goalkeeper", "Goalkeeper"),
+                            ("defender", "Defender"),
+                            ("midfielder", "Midfielder"),
+                            ("forward", "Forward"),
+                        ],
+                        help_text="Blank for staff.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text='For staff: "Assistant manager", "Goalkeeping coach".',
+                        max_length=100,
+                    ),
+                ),
+                ("shirt_number", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("nationality", models.CharField(blank=True, max_length=60)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("photo", models.ImageField(blank=True, upload_to="players/")),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text='Other names stories use for this person, one per line ("Van Dijk", "Virgil"). Matching ignores case and accents.',
+                    ),
+                ),
+                (
+                    "is_current",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick when the person leaves the club.",
+                        verbose_name="in today's squad",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['shirt_number', 'name'],
-                'indexes': [models.Index(fields=['is_current', 'kind', 'shirt_number'], name='players_pla_is_curr_7992e7_idx')],
+                "ordering": ["shirt_number", "name"],
+                "indexes": [
+                    models.Index(
+                        fields=["is_current", "kind", "shirt_number"],
+                        name="players_pla_is_curr_7992e7_idx",
+                    )
+                ],
             },
         ),
     ]

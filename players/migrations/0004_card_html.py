@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('players', '0003_player_photo_renditions_alter_player_photo'),
+        ("players", "0003_player_photo_renditions_alter_player_photo"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='player',
-            name='card_html',
-            field=models.TextField(default='', editable=False),
+            model_name="player",
+            name="card_html",
+            field=models.TextField(default="", editable=False),
         ),
     ]

@@ -56,7 +56,11 @@ def test_editor_writes_publishes_and_sees_it_live(desk, live_server):
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/articles/article/")
     page.screenshot(path=SHOTS / "admin-editor-list.png", full_page=True)
-    assert page.locator("#result_list").get_by_role("link", name="Kelleher keeps another clean sheet").is_visible()
+    assert (
+        page.locator("#result_list")
+        .get_by_role("link", name="Kelleher keeps another clean sheet")
+        .is_visible()
+    )
     assert page.errors == [], page.errors
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED
@@ -73,7 +77,10 @@ def test_contributor_writes_a_draft_and_previews_it(desk, live_server):
     page.wait_for_url("**/change/")
     page.get_by_role("link", name="See it as it will look on the site").click()
     page.wait_for_url("**/preview/")
-    assert "Preview · Draft · the public cannot see this yet" in page.get_by_role("status").inner_text()
+    assert (
+        "Preview · Draft · the public cannot see this yet"
+        in page.get_by_role("status").inner_text()
+    )
     page.screenshot(path=SHOTS / "admin-contributor-preview.png", full_page=True)
     assert page.errors == [], page.errors
     assert Article.objects.get().status == Article.Status.DRAFT

@@ -5,45 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('players', '0001_initial'),
+        ("players", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Trophy',
+            name="Trophy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('aliases', models.TextField(blank=True, help_text='Other names stories use, one per line ("Carabao Cup", "EFL Cup").')),
-                ('description', models.TextField(blank=True)),
-                ('image', models.ImageField(blank=True, upload_to='trophies/')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text='Other names stories use, one per line ("Carabao Cup", "EFL Cup").',
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("image", models.ImageField(blank=True, upload_to="trophies/")),
             ],
             options={
-                'verbose_name_plural': 'trophies',
-                'ordering': ['name'],
+                "verbose_name_plural": "trophies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Honour',
+            name="Honour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('season', models.CharField(help_text='Written like "2023–24" (with an en dash).', max_length=9)),
-                ('won_on', models.DateField(blank=True, help_text='The day of the final, if any.', null=True)),
-                ('final_opponent', models.CharField(blank=True, max_length=100)),
-                ('score', models.CharField(blank=True, help_text='"1–0 (after extra time)"', max_length=100)),
-                ('notes', models.TextField(blank=True)),
-                ('captain', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='honours_as_captain', to='players.player')),
-                ('squad', models.ManyToManyField(blank=True, related_name='honours', to='players.player')),
-                ('trophy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='honours', to='trophies.trophy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "season",
+                    models.CharField(
+                        help_text='Written like "2023–24" (with an en dash).', max_length=9
+                    ),
+                ),
+                (
+                    "won_on",
+                    models.DateField(
+                        blank=True, help_text="The day of the final, if any.", null=True
+                    ),
+                ),
+                ("final_opponent", models.CharField(blank=True, max_length=100)),
+                (
+                    "score",
+                    models.CharField(
+                        blank=True, help_text='"1–0 (after extra time)"', max_length=100
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "captain",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="honours_as_captain",
+                        to="players.player",
+                    ),
+                ),
+                (
+                    "squad",
+                    models.ManyToManyField(blank=True, related_name="honours", to="players.player"),
+                ),
+                (
+                    "trophy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="honours",
+                        to="trophies.trophy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-season'],
-                'constraints': [models.UniqueConstraint(fields=('trophy', 'season'), name='unique_honour_per_season')],
+                "ordering": ["-season"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("trophy", "season"), name="unique_honour_per_season"
+                    )
+                ],
             },
         ),
     ]
