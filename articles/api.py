@@ -2,7 +2,9 @@
 article permissions (publishing needs `publish_article`, as in the admin)."""
 
 import datetime as dt
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from ninja.pagination import paginate
 
 from apikit import SLUG_PATTERN, Pagination, Text, aware, last_modified, responses
 from articles.importing import Outcome, import_story
-from articles.models import Article, Tag
+from articles.models import Article, ArticleQuerySet, Tag
 from articles.schemas import ArticleIn, ArticleListOut, ArticleOut, ArticlePatch, StoryIn, StoryOut
 from articles.search import matching_ids
 from articles.services import article_save, links_of
@@ -57,9 +59,13 @@ def list_articles(
     player: Text | None = Query(None, description="Only articles that mention this player (slug)."),
     trophy: Text | None = Query(None, description="Only articles that mention this trophy (slug)."),
     tag: Text | None = Query(None, description="Only articles with this tag (slug)."),
-    q: Text | None = Query(None, max_length=200, description="Full-text search, all words required."),
-    since: dt.datetime | None = Query(None, description="Only articles published at or after this time."),
-):
+    q: Text | None = Query(
+        None, max_length=200, description="Full-text search, all words required."
+    ),
+    since: dt.datetime | None = Query(
+        None, description="Only articles published at or after this time."
+    ),
+) -> ArticleQuerySet:
     articles = Article.objects.for_listing()
     if player:
         _known(Player, player, "player")
@@ -85,7 +91,7 @@ def list_articles(
 )
 def get_article(
     request: HttpRequest, response: HttpResponse, slug: str = Path(..., pattern=SLUG_PATTERN)
-):
+) -> Article:
     article = get_object_or_404(Article.objects.for_detail(), slug=slug)
     last_modified(response, article.updated_at)
     return article
@@ -97,9 +103,9 @@ def get_article(
     response=responses({201: ArticleOut}, *WRITE_ERRORS, 409),
     summary="Write an article (publishing needs the publish permission)",
 )
-def create_article(request: HttpRequest, payload: ArticleIn):
+def create_article(request: HttpRequest, payload: ArticleIn) -> Status[Article]:
     require(request, "articles.add_article")
-    if payload.status == Article.Status.PUBLISHED:
+    if payload.status == Article.Status.PUBLISHED.value:
         require(request, "articles.publish_article")
     slug = payload.slug or slugify(payload.title)[:200].strip("-")
     if not slug:
@@ -108,8 +114,13 @@ def create_article(request: HttpRequest, payload: ArticleIn):
         raise HttpError(409, f"An article with the slug “{slug}” already exists.")
     tags = _tags(payload.tags)
     article = Article(
-        title=payload.title, slug=slug, standfirst=payload.standfirst, body=payload.body,
-        status=payload.status, author=payload.author, created_by=request.user,
+        title=payload.title,
+        slug=slug,
+        standfirst=payload.standfirst,
+        body=payload.body,
+        status=payload.status,
+        author=payload.author,
+        created_by=cast(User, request.user),  # TokenAuth made the token's user the request's
         published_at=aware(payload.published_at) if payload.published_at else timezone.now(),
     )
     try:
@@ -127,7 +138,7 @@ def create_article(request: HttpRequest, payload: ArticleIn):
 )
 def update_article(
     request: HttpRequest, payload: ArticlePatch, slug: str = Path(..., pattern=SLUG_PATTERN)
-):
+) -> Article:
     require(request, "articles.change_article")
     article = get_object_or_404(Article, slug=slug)
     changes = payload.dict(exclude_unset=True)
@@ -157,22 +168,28 @@ def update_article(
     response=responses({200: StoryOut, 201: StoryOut}, *WRITE_ERRORS),
     summary="Import one story file's text, exactly as `manage.py import_stories` would",
 )
-def post_story(request: HttpRequest, payload: StoryIn):
+def post_story(request: HttpRequest, payload: StoryIn) -> Status[dict[str, Any]]:
     require(request, "articles.add_article")
-    if payload.status == Article.Status.PUBLISHED or payload.update:
+    if payload.status == Article.Status.PUBLISHED.value or payload.update:
         require(request, "articles.publish_article")
     if payload.update:
         require(request, "articles.change_article")
     result = import_story(
-        data=payload.text, source_name=payload.source_name, update=payload.update,
-        status=payload.status, dry_run=payload.dry_run,
+        data=payload.text,
+        source_name=payload.source_name,
+        update=payload.update,
+        status=payload.status,
+        dry_run=payload.dry_run,
     )
     if result.failed:
         raise HttpError(400, result.message)
     url = request.build_absolute_uri(f"/news/{result.slug}/") if result.slug else None
     body = {
-        "outcome": result.outcome.value, "message": result.message, "slug": result.slug or None,
-        "url": url, "warnings": list(result.warnings),
+        "outcome": result.outcome.value,
+        "message": result.message,
+        "slug": result.slug or None,
+        "url": url,
+        "warnings": list(result.warnings),
     }
     created = result.outcome is Outcome.CREATED and not payload.dry_run
     return Status(201 if created else 200, body)

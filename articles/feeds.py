@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -16,22 +20,15 @@ from trophies.models import Trophy
 FEED_LENGTH = 30
 
 
-class NewsFeed(Feed):
+class ArticleFeed(Feed):
+    """What every feed here shares: its items are public articles, newest first."""
+
     description_template = None
 
-    def title(self, obj=None) -> str:
-        return f"{settings.FANPORTAL_SITE_NAME}: {settings.FANPORTAL_CLUB_NAME} news"
+    def articles(self, obj: Any) -> QuerySet[Article]:
+        raise NotImplementedError
 
-    def link(self, obj=None) -> str:
-        return reverse("articles:list")
-
-    def description(self, obj=None) -> str:
-        return f"The latest {settings.FANPORTAL_CLUB_NAME} news from {settings.FANPORTAL_SITE_NAME}."
-
-    def articles(self, obj) -> QuerySet[Article]:
-        return Article.objects.for_feed()
-
-    def items(self, obj=None) -> QuerySet[Article]:
+    def items(self, obj: Any = None) -> QuerySet[Article]:
         return self.articles(obj)[:FEED_LENGTH]
 
     def item_title(self, item: Article) -> str:
@@ -40,14 +37,30 @@ class NewsFeed(Feed):
     def item_description(self, item: Article) -> str:
         return item.summary
 
-    def item_pubdate(self, item: Article):
+    def item_pubdate(self, item: Article) -> dt.datetime | None:
         return item.published_at
 
-    def item_updateddate(self, item: Article):
+    def item_updateddate(self, item: Article) -> dt.datetime:
         return item.updated_at
 
     def item_author_name(self, item: Article) -> str:
         return item.author or settings.FANPORTAL_SITE_NAME
+
+
+class NewsFeed(ArticleFeed):
+    def title(self, obj: None = None) -> str:
+        return f"{settings.FANPORTAL_SITE_NAME}: {settings.FANPORTAL_CLUB_NAME} news"
+
+    def link(self, obj: None = None) -> str:
+        return reverse("articles:list")
+
+    def description(self, obj: None = None) -> str:
+        return (
+            f"The latest {settings.FANPORTAL_CLUB_NAME} news from {settings.FANPORTAL_SITE_NAME}."
+        )
+
+    def articles(self, obj: None) -> QuerySet[Article]:
+        return Article.objects.for_feed()
 
 
 class AtomNewsFeed(NewsFeed):
@@ -55,15 +68,16 @@ class AtomNewsFeed(NewsFeed):
     subtitle = NewsFeed.description
 
 
-class SubjectFeed(NewsFeed):
+class SubjectFeed(ArticleFeed):
     """The news about one player or one trophy."""
 
-    model: type[Player] | type[Trophy]
+    model: type[Player | Trophy]
     relation: str
     about: str  # the description, with {club} and {name}
 
-    def get_object(self, request, slug: str) -> Player | Trophy:
-        return get_object_or_404(self.model, slug=slug)
+    def get_object(self, request: HttpRequest, slug: str) -> Player | Trophy:
+        # cast: mypy solves get_object_or_404's model type for type[Player | Trophy] as Model.
+        return cast("Player | Trophy", get_object_or_404(self.model, slug=slug))
 
     def title(self, obj: Player | Trophy) -> str:
         return f"{settings.FANPORTAL_SITE_NAME}: {obj.name}"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from articles.models import Article
@@ -12,11 +14,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """A file field that takes several files at once and cleans them as a list."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         clean_one = super().clean
         if isinstance(data, (list, tuple)) and data:
             return [clean_one(item, initial) for item in data]
@@ -24,7 +26,9 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportStoriesForm(forms.Form):
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this never shadows
+    # BaseForm.files (the uploads) at run time; the stubs see a class attribute.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Story files",
         help_text='Plain-text stories (.txt) that start with a line "date YYYY-MM-DD Headline".',
     )

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,7 +32,13 @@ from articles.stories import SLUG_MAX, Story, StoryError, parse_story
 
 # What an import writes; the rest of an article (status, tags, image) is the editors'.
 STORY_FIELDS = [
-    "title", "standfirst", "body", "published_at", "source_name", "source_hash", "updated_at",
+    "title",
+    "standfirst",
+    "body",
+    "published_at",
+    "source_name",
+    "source_hash",
+    "updated_at",
 ]
 
 
@@ -219,7 +225,8 @@ def _lookup(keys: Iterable[str]) -> dict[str, Stored]:
     rows = Article.objects.filter(source_key__in=list(keys)).values_list(
         "source_key", "pk", "slug", "source_hash"
     )
-    return {key: Stored(pk, slug, source_hash) for key, pk, slug, source_hash in rows}
+    # cast: source_key is nullable, but source_key__in never matches NULL.
+    return {cast(str, key): Stored(pk, slug, source_hash) for key, pk, slug, source_hash in rows}
 
 
 def _decide(story: Story, stored: Stored | None, *, update: bool) -> Outcome:
@@ -252,8 +259,11 @@ def _apply(
         stored = Stored(0, "", story.source_hash)  # what the real run would leave
     url = reverse("articles:detail", args=[stored.slug]) if stored and stored.slug else ""
     result = ImportResult(
-        story.source_name, outcome, _describe(outcome, story, url),
-        slug=stored.slug if stored else "", warnings=story.warnings,
+        story.source_name,
+        outcome,
+        _describe(outcome, story, url),
+        slug=stored.slug if stored else "",
+        warnings=story.warnings,
     )
     return result, stored
 

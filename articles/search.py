@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -60,8 +61,12 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     for span_start, span_end in spans:
         if span_start < cursor or span_end > end:
             continue
-        pieces += [html.escape(text[cursor:span_start]), "<mark>",
-                   html.escape(text[span_start:span_end]), "</mark>"]
+        pieces += [
+            html.escape(text[cursor:span_start]),
+            "<mark>",
+            html.escape(text[span_start:span_end]),
+            "</mark>",
+        ]
         cursor = span_end
     pieces += [html.escape(text[cursor:end]), "…" if end < len(text) else ""]
     return "".join(pieces)
@@ -114,7 +119,10 @@ def matching_ids(query: str, *, vendor: str) -> tuple[str, list[str]]:
     if not terms:
         return "SELECT id FROM articles_article WHERE 1 = 0", []
     if vendor == "postgresql":
-        sql = "SELECT id FROM articles_article WHERE search_vector @@ to_tsquery('fanportal_search', %s)"
+        sql = (
+            "SELECT id FROM articles_article"
+            " WHERE search_vector @@ to_tsquery('fanportal_search', %s)"
+        )
         return sql, [_PostgresSearch().tsquery(terms)]
     sql = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
     return sql, [_SqliteSearch().match(terms)]
@@ -140,7 +148,7 @@ class _SqliteSearch:
         # Each word quoted (so nothing in it is syntax) and matched as a prefix.
         return " ".join(f'"{term}"*' for term in terms)
 
-    def matches(self, terms: list[str]) -> tuple[str, list[object]]:
+    def matches(self, terms: list[str]) -> tuple[str, list[Any]]:
         """The FROM and WHERE of the window's matches, and their parameters."""
         public_a, params = public_sql("a", using=connection.alias)
         public_p, _ = public_sql("p", using=connection.alias)
@@ -206,9 +214,11 @@ class _PostgresSearch:
             )
             rows = cursor.fetchall()
             if len(rows) <= WINDOW:
-                return [pk for pk, _ in sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)]
+                return [
+                    pk for pk, _ in sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+                ]
             found: list[int] = []
-            after: list[object] = []
+            after: list[Any] = []
             chunk = self.FIRST_CHUNK
             while True:
                 boundary = "AND (published_at, id) < (%s, %s)" if after else ""
@@ -229,8 +239,10 @@ class _PostgresSearch:
                 if len(found) >= WINDOW:
                     return found
                 # The chunk held too few: go on after its last row, with a chunk twice as long.
-                cursor.execute(f"SELECT published_at, id {newest} OFFSET %s LIMIT 1",
-                               [*public, *after, chunk - 1])
+                cursor.execute(
+                    f"SELECT published_at, id {newest} OFFSET %s LIMIT 1",
+                    [*public, *after, chunk - 1],
+                )
                 last = cursor.fetchone()
                 if last is None:
                     return found  # every public article was walked

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, ArticleQuerySet
 from players.models import Player
 from trophies.models import Trophy
 
@@ -14,10 +17,10 @@ class ArticleSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.8
 
-    def items(self):
+    def items(self) -> ArticleQuerySet:
         return Article.objects.for_sitemap()
 
-    def lastmod(self, article: Article):
+    def lastmod(self, article: Article) -> dt.datetime:
         return article.updated_at
 
 
@@ -25,10 +28,10 @@ class PlayerSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
 
-    def items(self):
+    def items(self) -> QuerySet[Player]:
         return Player.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, player: Player):
+    def lastmod(self, player: Player) -> dt.datetime:
         return player.updated_at
 
 
@@ -36,10 +39,10 @@ class TrophySitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.5
 
-    def items(self):
+    def items(self) -> QuerySet[Trophy]:
         return Trophy.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, trophy: Trophy):
+    def lastmod(self, trophy: Trophy) -> dt.datetime:
         return trophy.updated_at
 
 

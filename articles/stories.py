@@ -90,9 +90,7 @@ def decode(data: bytes, *, source_name: str) -> tuple[str, tuple[str, ...]]:
             f"neither UTF-8 nor Windows-1252 text (byte 0x{data[error.start]:02X})",
             line,
         ) from None
-    warning = (
-        f"{source_name}:{line}: not valid UTF-8 (byte 0x{bad_byte:02X}); read as Windows-1252"
-    )
+    warning = f"{source_name}:{line}: not valid UTF-8 (byte 0x{bad_byte:02X}); read as Windows-1252"
     return text, (warning,)
 
 
@@ -132,6 +130,7 @@ def parse_story(data: bytes | str, *, source_name: str) -> Story:
     if size > max_bytes:
         # Readers stop one byte past the limit, so the true size is not known here.
         raise StoryError(source_name, f"file is larger than the {_size(max_bytes)} limit")
+    warnings: tuple[str, ...]
     if isinstance(data, str):
         text, warnings = data, ()
         if "\x00" in text:
@@ -166,13 +165,17 @@ def parse_story(data: bytes | str, *, source_name: str) -> Story:
     if not _ISO_DATE.fullmatch(raw_date):
         raise StoryError(
             source_name,
-            f'date "{raw_date}" is not in the form YYYY-MM-DD' if raw_date else "no date after \"date\"",
+            f'date "{raw_date}" is not in the form YYYY-MM-DD'
+            if raw_date
+            else 'no date after "date"',
             line_number,
         )
     try:
         published_on = dt.date.fromisoformat(raw_date)
     except ValueError as error:
-        raise StoryError(source_name, f"impossible date {raw_date} ({error})", line_number) from None
+        raise StoryError(
+            source_name, f"impossible date {raw_date} ({error})", line_number
+        ) from None
     if not headline:
         raise StoryError(source_name, "no headline after the date", line_number)
     if headline.endswith(".") and not headline.endswith(".."):

@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, SlugRedirect, Tag
-from articles.search import Results
+from articles.models import Article, ArticleQuerySet, SlugRedirect, Tag
+from articles.search import Hit, Results
 from articles.structured_data import news_article
 
 SEARCH_PAGE_SIZE = 10
@@ -20,14 +20,14 @@ class NewsListView(ListView):
     context_object_name = "articles"
     paginate_by = 12
 
-    def get_queryset(self):
+    def get_queryset(self) -> ArticleQuerySet:
         return Article.objects.for_listing()
 
 
 class TagView(NewsListView):
     template_name = "articles/tag.html"
 
-    def get_queryset(self):
+    def get_queryset(self) -> ArticleQuerySet:
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return Article.objects.for_listing().filter(tags=self.tag)
 
@@ -39,10 +39,10 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
+    def get_queryset(self) -> ArticleQuerySet:
         return Article.objects.for_detail()
 
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -62,7 +62,10 @@ class ArticleDetailView(DetailView):
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     results = Results(query)
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Django pages anything sliceable with a count() or len(), as Results is; the stubs ask
+    # for a full sequence (iteration and integer indexes too), which Paginator never uses.
+    paginator: Paginator[Hit] = Paginator(results, SEARCH_PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "articles/search.html", {"query": query, "page_obj": page})
 
 

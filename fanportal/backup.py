@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Model
 
 EXCLUDED = {"contenttypes", "auth.permission", "sessions", "axes", "pagecache", "admin.logentry"}
 DATA_NAME = "data.json"
@@ -40,7 +42,7 @@ class BackupSummary:
         return f"{self.rows} rows, {self.files} media files"
 
 
-def _models() -> list[type]:
+def _models() -> list[type[Model]]:
     chosen = []
     for model in apps.get_models():
         label = model._meta.label_lower
@@ -53,19 +55,22 @@ def _models() -> list[type]:
 class ExactJSONEncoder(DjangoJSONEncoder):
     """DjangoJSONEncoder cuts times to the millisecond; a backup keeps every microsecond."""
 
-    def default(self, o):
+    def default(self, o: Any) -> Any:
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()
         return super().default(o)
 
 
-def _serialize(models: list[type]) -> str:
+def _serialize(models: list[type[Model]]) -> str:
     # Natural keys, so that rows re-created with other ids (groups, users) compare equal.
     rows = itertools.chain.from_iterable(
         model._default_manager.order_by("pk").iterator() for model in models
     )
     return serializers.serialize(
-        "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True,
+        "json",
+        rows,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
         cls=ExactJSONEncoder,
     )
 
@@ -100,14 +105,19 @@ def restore(path: Path) -> BackupSummary:
         raise RestoreError("the database already has articles; restore into an empty, migrated one")
     media = Path(settings.MEDIA_ROOT)
     try:
-        archive = tarfile.open(path, "r:gz")
+        # Opened outside the `with` so that only a failure to open reads "not a backup file";
+        # the `with archive:` below closes it.
+        archive = tarfile.open(path, "r:gz")  # noqa: SIM115
     except (OSError, tarfile.TarError) as error:
         raise RestoreError(f"{path}: not a backup file ({error})") from None
     with archive:
         try:
-            payload = archive.extractfile(DATA_NAME).read()
+            data_file = archive.extractfile(DATA_NAME)
         except KeyError:
-            raise RestoreError(f"{path}: no {DATA_NAME} inside") from None
+            data_file = None
+        if data_file is None:  # missing, or not a regular file
+            raise RestoreError(f"{path}: no {DATA_NAME} inside")
+        payload = data_file.read()
         with transaction.atomic(), tempfile.TemporaryDirectory() as tmp:
             # Migrations made these rows (the newsroom groups); the backup has them too.
             apps.get_model("auth", "Group").objects.all().delete()
@@ -116,13 +126,19 @@ def restore(path: Path) -> BackupSummary:
             # loaddata resolves references in any order and resets PostgreSQL's sequences.
             call_command("loaddata", str(data), verbosity=0)
             rows = len(json.loads(payload))
-        members = [m for m in archive.getmembers() if m.name.startswith(MEDIA_PREFIX) and m.isfile()]
+        members = [
+            m for m in archive.getmembers() if m.name.startswith(MEDIA_PREFIX) and m.isfile()
+        ]
         for member in members:
             target = media / member.name.removeprefix(MEDIA_PREFIX)
             if not target.resolve().is_relative_to(media.resolve()):
-                raise RestoreError(f"{path}: refuses to write outside the media folder ({member.name})")
+                raise RestoreError(
+                    f"{path}: refuses to write outside the media folder ({member.name})"
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.extractfile(member).read())
+            member_file = archive.extractfile(member)
+            assert member_file is not None  # a regular file: members are filtered on isfile()
+            target.write_bytes(member_file.read())
     return BackupSummary(rows=rows, files=len(members))
 
 
@@ -134,7 +150,9 @@ def fingerprint() -> dict[str, tuple[int, str]]:
         for row in rows:
             # Many-to-many lists come back in whatever order the database likes.
             for field in model._meta.many_to_many:
-                row["fields"][field.name] = sorted(row["fields"].get(field.name, []), key=json.dumps)
+                row["fields"][field.name] = sorted(
+                    row["fields"].get(field.name, []), key=json.dumps
+                )
         canonical = json.dumps(rows, sort_keys=True)  # jsonb keeps keys in its own order
         result[model._meta.label] = (len(rows), hashlib.sha256(canonical.encode()).hexdigest())
     media = Path(settings.MEDIA_ROOT)

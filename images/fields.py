@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
-
 import uuid
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,7 +28,8 @@ class SafeImageFormField(forms.FileField):
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
-        clean = reencode(uploaded, uploaded.name)
+        # FileField.to_python() refuses a file without a name.
+        clean = reencode(uploaded, uploaded.name or "")
         probe_storage(clean)
         return clean
 
@@ -37,7 +37,7 @@ class SafeImageFormField(forms.FileField):
 class SafeImageField(models.ImageField):
     """An ImageField whose forms accept only safe JPEG, PNG and WebP uploads."""
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return super().formfield(**{"form_class": SafeImageFormField, **kwargs})
 
 
@@ -45,7 +45,9 @@ def probe_storage(content: ContentFile) -> None:
     """Write the image once where uploads go, and remove it: a full disk or a read-only media
     folder becomes a form error here, instead of a server error when the model is saved."""
     try:
-        probe = default_storage.save(f"upload-check/{uuid.uuid4().hex}", ContentFile(content.read()))
+        probe = default_storage.save(
+            f"upload-check/{uuid.uuid4().hex}", ContentFile(content.read())
+        )
         default_storage.delete(probe)
     except OSError:
         raise ValidationError(STORAGE_FAILED, code="storage") from None

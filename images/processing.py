@@ -100,9 +100,8 @@ def _flatten(image: Image.Image, image_format: str) -> Image.Image:
 def reencode(file: Any, name: str) -> ContentFile:
     """Check, then decode and encode again: no metadata, nothing appended, upright."""
     checked = check_image(file, name)
-    with Image.open(file) as image:
-        image = ImageOps.exif_transpose(image)
-        image = _flatten(image, checked.format)
+    with Image.open(file) as opened:
+        image = _flatten(ImageOps.exif_transpose(opened), checked.format)
         buffer = io.BytesIO()
         image.save(buffer, format=checked.format, **_save_kwargs(checked.format))
     stem = PurePosixPath(name).stem or "image"
@@ -114,11 +113,14 @@ def make_renditions(field_file: Any, widths: tuple[int, ...]) -> dict[str, Any]:
     format; returns what a <picture> element needs, to be stored on the row."""
     field_file.open("rb")
     try:
-        with Image.open(field_file) as source:
-            source.load()
-            image_format = source.format
-            width, height = source.size
-            source = _flatten(source, image_format)
+        with Image.open(field_file) as opened:
+            opened.load()
+            # Image.open() names the format of every file it opens (None is for images made
+            # in memory), and uploads were checked to be JPEG, PNG or WebP.
+            assert opened.format is not None
+            image_format = opened.format
+            width, height = opened.size
+            source = _flatten(opened, image_format)
             stem = PurePosixPath(field_file.name).with_suffix("")
             sizes = sorted({w for w in widths if w < width} | {min(width, max(widths))})
             out_formats = list(dict.fromkeys(["WEBP", image_format]))

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from players.models import Player
 from players.services import player_save
@@ -17,5 +20,5 @@ class PlayerAdmin(admin.ModelAdmin):
         ("Profile", {"fields": ["nationality", "date_of_birth", "photo", "bio"]}),
     ]
 
-    def save_model(self, request, obj: Player, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Player, form: Any, change: bool) -> None:
         player_save(player=obj)

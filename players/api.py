@@ -1,6 +1,6 @@
 """/api/players: the squad and staff, public."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +9,7 @@ from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
 from apikit import SLUG_PATTERN, Pagination, last_modified, responses
-from players.models import Player
+from players.models import Player, PlayerQuerySet
 from players.schemas import PlayerListOut, PlayerOut
 
 router = Router(tags=["players"])
@@ -27,7 +27,7 @@ def list_players(
     current: bool | None = Query(None, description="Only people in (or out of) today's squad."),
     kind: Literal["player", "manager", "coach"] | None = Query(None),
     position: Literal["goalkeeper", "defender", "midfielder", "forward"] | None = Query(None),
-):
+) -> PlayerQuerySet:
     people = Player.objects.for_listing().order_by(F("shirt_number").asc(nulls_last=True), "name")
     if current is not None:
         people = people.filter(is_current=current)
@@ -45,7 +45,7 @@ def list_players(
 )
 def get_player(
     request: HttpRequest, response: HttpResponse, slug: str = Path(..., pattern=SLUG_PATTERN)
-):
+) -> dict[str, Any]:
     player = get_object_or_404(Player, slug=slug)
     last_modified(response, player.updated_at)
     # Through reverse relations: this app imports nothing from the apps that point at it.
@@ -58,13 +58,21 @@ def get_player(
         "bio": player.bio,
         "aliases": player.names[1:],
         "honours": [
-            {"trophy": h.trophy.name, "trophy_slug": h.trophy.slug, "season": h.season,
-             "captain": h.captain_id == player.pk}
+            {
+                "trophy": h.trophy.name,
+                "trophy_slug": h.trophy.slug,
+                "season": h.season,
+                "captain": h.captain_id == player.pk,
+            }
             for h in honours
         ],
         "recent_articles": [
-            {"slug": a.slug, "title": a.title, "published_at": a.published_at,
-             "url": request.build_absolute_uri(a.get_absolute_url())}
+            {
+                "slug": a.slug,
+                "title": a.title,
+                "published_at": a.published_at,
+                "url": request.build_absolute_uri(a.get_absolute_url()),
+            }
             for a in articles
         ],
     }

@@ -8,7 +8,7 @@ from images.fields import SafeImageField
 PHOTO_WIDTHS = (160, 320)
 
 
-class PlayerQuerySet(models.QuerySet):
+class PlayerQuerySet(models.QuerySet["Player"]):
     def current(self) -> PlayerQuerySet:
         return self.filter(is_current=True)
 
@@ -19,14 +19,24 @@ class PlayerQuerySet(models.QuerySet):
     def staff(self) -> PlayerQuerySet:
         return self.current().exclude(kind=Player.Kind.PLAYER).order_by("kind", "name")
 
-    def cards(self) -> models.QuerySet[str]:
+    def cards(self) -> models.QuerySet[Player, str]:
         """The stored card HTML of each person, in this queryset's order (no model objects)."""
         return self.values_list("card_html", flat=True)
 
     def for_listing(self) -> PlayerQuerySet:
         return self.only(
-            "name", "slug", "kind", "position", "role", "shirt_number", "nationality", "photo",
-            "photo_renditions", "date_of_birth", "is_current", "card_html",
+            "name",
+            "slug",
+            "kind",
+            "position",
+            "role",
+            "shirt_number",
+            "nationality",
+            "photo",
+            "photo_renditions",
+            "date_of_birth",
+            "is_current",
+            "card_html",
         )
 
 
@@ -55,7 +65,9 @@ class Player(models.Model):
     nationality = models.CharField(max_length=60, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     photo = SafeImageField(
-        upload_to="players/", blank=True, help_text="A square head-and-shoulders picture works best."
+        upload_to="players/",
+        blank=True,
+        help_text="A square head-and-shoulders picture works best.",
     )
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     bio = models.TextField(blank=True)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.views.generic import DetailView, ListView
 
-from players.models import Player
+from players.models import Player, PlayerQuerySet
 from players.structured_data import person
 
 # Positions in the order a team sheet lists them; staff come last.
@@ -18,7 +18,7 @@ class SquadView(ListView):
     template_name = "players/squad.html"
     context_object_name = "people"
 
-    def get_queryset(self):
+    def get_queryset(self) -> PlayerQuerySet:
         return Player.objects.current().for_listing()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -32,7 +32,10 @@ class SquadView(ListView):
             ),
         )
         groups = [
-            (Player.Position(position).label + "s" if position else "Manager and coaches", list(members))
+            (
+                Player.Position(position).label + "s" if position else "Manager and coaches",
+                list(members),
+            )
             for position, members in groupby(people, key=lambda p: p.position)
         ]
         return super().get_context_data(groups=groups, **kwargs)

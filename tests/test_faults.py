@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -24,6 +25,9 @@ from django.conf import settings
 from bench.stories import write_stories
 from fanportal.backup import backup, fingerprint
 from players.models import Player
+
+# env is test_import_processes' fixture: imported for pytest to find, so the tests that take it
+# are marked F811 (a parameter shadowing the import) and the import F401.
 from tests.test_import_processes import MANAGE, database_url, env, manage, prepare  # noqa: F401
 
 FINGERPRINT = (
@@ -38,13 +42,13 @@ CONSISTENCY = (
 )
 
 
-def shell(environment: dict[str, str], code: str) -> dict:
+def shell(environment: dict[str, str], code: str) -> Any:
     output = manage(environment, "shell", "-c", code)
     assert output.returncode == 0, output.stderr
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def test_an_import_killed_at_random_points_leaves_no_partial_article(env, tmp_path):
+def test_an_import_killed_at_random_points_leaves_no_partial_article(env, tmp_path):  # noqa: F811
     prepare(env)
     write_stories(tmp_path / "stories", 400)
     rng = random.Random(9)
@@ -66,7 +70,7 @@ def test_an_import_killed_at_random_points_leaves_no_partial_article(env, tmp_pa
     assert shell(env, CONSISTENCY) == {"articles": 400, "partial": 0, "unlinked": 0}
 
 
-def test_an_import_killed_mid_run_leaves_every_committed_story_on_cached_pages(env, tmp_path):
+def test_an_import_killed_mid_run_leaves_every_committed_story_on_cached_pages(env, tmp_path):  # noqa: F811
     """Each story's save bumps the page cache's version in its own transaction, so a kill
     between two stories leaves nothing committed that cached pages do not show."""
     prepare(env)
@@ -75,7 +79,8 @@ def test_an_import_killed_mid_run_leaves_every_committed_story_on_cached_pages(e
     site = subprocess.Popen(
         [sys.executable, MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
         env={**env, "FANPORTAL_PAGE_CACHE": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     count_url = f"http://127.0.0.1:{port}/api/articles?limit=1"
     try:
@@ -87,12 +92,16 @@ def test_an_import_killed_mid_run_leaves_every_committed_story_on_cached_pages(e
                 time.sleep(0.1)
         run = subprocess.Popen(
             [sys.executable, MANAGE, "import_stories", str(tmp_path / "stories")],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(random.Random(12).uniform(1.5, 2.5))
         run.send_signal(signal.SIGKILL)
         run.wait()
-        committed = shell(env, "from articles.models import Article; print(Article.objects.count())")
+        committed = shell(
+            env, "from articles.models import Article; print(Article.objects.count())"
+        )
         assert 0 < committed < 300
         assert json.loads(get(count_url)[1])["count"] == committed
     finally:
@@ -158,7 +167,7 @@ def test_the_site_answers_503_while_the_database_is_gone_and_recovers(server):
 
 
 @pytest.fixture(params=["same", "other"])
-def restored_env(request, env, tmp_path):
+def restored_env(request, env, tmp_path):  # noqa: F811
     """A second, empty site on the same kind of database as `env`, or on the other kind: a
     backup moves a site from SQLite to PostgreSQL and back."""
     kind = "sqlite" if env["DATABASE_URL"].startswith("sqlite") else "postgresql"
@@ -195,7 +204,7 @@ article_save(article=article)
 """
 
 
-def test_backup_and_restore_round_trip_a_whole_site(env, restored_env, tmp_path):
+def test_backup_and_restore_round_trip_a_whole_site(env, restored_env, tmp_path):  # noqa: F811
     source = {**env, "DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
     prepare(source)
     assert manage(source, "import_stories", str(Path(settings.BASE_DIR) / "seeds")).returncode == 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -11,7 +12,7 @@ class TokenAuth(HttpBearer):
 
     openapi_description = "An API token from the admin or `manage.py create_api_token USERNAME`."
 
-    def authenticate(self, request: HttpRequest, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
         found = ApiToken.objects.authenticate(token)
         if found is None:
             return None

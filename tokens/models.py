@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
@@ -23,17 +24,19 @@ def hash_token(token: str) -> str:
 
 @dataclass(frozen=True)
 class IssuedToken:
-    token: "ApiToken"
+    token: ApiToken
     secret: str  # shown once, never stored
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
-    def issue(self, *, user, name: str = "") -> IssuedToken:
+    def issue(self, *, user: AbstractBaseUser, name: str = "") -> IssuedToken:
         secret = PREFIX + secrets.token_urlsafe(32)
-        token = self.create(user=user, name=name, key_hash=hash_token(secret), key_prefix=secret[:10])
+        token = self.create(
+            user=user, name=name, key_hash=hash_token(secret), key_prefix=secret[:10]
+        )
         return IssuedToken(token, secret)
 
     def authenticate(self, secret: str) -> ApiToken | None:
@@ -43,8 +46,12 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True, help_text='What it is for: "Matchday script".')
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        max_length=100, blank=True, help_text='What it is for: "Matchday script".'
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     key_prefix = models.CharField("starts with", max_length=10, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

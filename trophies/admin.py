@@ -1,6 +1,9 @@
-from django.contrib import admin
+from typing import Any, cast
 
-from trophies.models import Honour, Trophy
+from django.contrib import admin
+from django.http import HttpRequest
+
+from trophies.models import Honour, Trophy, TrophyQuerySet
 from trophies.services import trophy_save
 
 
@@ -18,10 +21,11 @@ class TrophyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [HonourInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).cabinet()
+    def get_queryset(self, request: HttpRequest) -> TrophyQuerySet:
+        # The admin's queryset is Trophy.objects' (ModelAdmin is not generic at run time).
+        return cast(TrophyQuerySet, super().get_queryset(request)).cabinet()
 
-    def save_model(self, request, obj: Trophy, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Trophy, form: Any, change: bool) -> None:
         trophy_save(trophy=obj)
 
     @admin.display(description="wins", ordering="honour_count")

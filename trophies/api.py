@@ -6,7 +6,7 @@ from ninja import Path, Router
 from ninja.pagination import paginate
 
 from apikit import SLUG_PATTERN, Pagination, last_modified, responses
-from trophies.models import Trophy
+from trophies.models import Trophy, TrophyQuerySet
 from trophies.schemas import TrophyListOut, TrophyOut
 
 router = Router(tags=["trophies"])
@@ -18,7 +18,7 @@ router = Router(tags=["trophies"])
     summary="The trophy cabinet: every trophy with its number of wins",
 )
 @paginate(Pagination)
-def list_trophies(request: HttpRequest):
+def list_trophies(request: HttpRequest) -> TrophyQuerySet:
     return Trophy.objects.cabinet()
 
 
@@ -29,7 +29,7 @@ def list_trophies(request: HttpRequest):
 )
 def get_trophy(
     request: HttpRequest, response: HttpResponse, slug: str = Path(..., pattern=SLUG_PATTERN)
-):
+) -> Trophy:
     trophy = get_object_or_404(Trophy.objects.for_detail(), slug=slug)
     last_modified(response, trophy.updated_at)
     return trophy

@@ -10,7 +10,7 @@ from players.models import Player
 TROPHY_WIDTHS = (320, 640)
 
 
-class TrophyQuerySet(models.QuerySet):
+class TrophyQuerySet(models.QuerySet["Trophy"]):
     def cabinet(self) -> TrophyQuerySet:
         """Every trophy with how often it was won and the latest season, most-won first."""
         return self.annotate(
@@ -37,6 +37,10 @@ class Trophy(models.Model):
 
     objects = TrophyQuerySet.as_manager()
 
+    # Annotated by TrophyQuerySet.cabinet(); only trophies loaded through it have them.
+    honour_count: int
+    last_season: str | None
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "trophies"
@@ -53,7 +57,7 @@ class Trophy(models.Model):
         return [self.name, *(line.strip() for line in self.aliases.splitlines() if line.strip())]
 
 
-class HonourQuerySet(models.QuerySet):
+class HonourQuerySet(models.QuerySet["Honour"]):
     def for_player(self, player: Player | int) -> HonourQuerySet:
         """Honours the player won with the club: as captain or in the squad."""
         return (

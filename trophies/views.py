@@ -4,7 +4,7 @@ from typing import Any
 
 from django.views.generic import DetailView, ListView
 
-from trophies.models import Trophy
+from trophies.models import Trophy, TrophyQuerySet
 
 TROPHY_ARTICLES = 20
 
@@ -13,7 +13,7 @@ class CabinetView(ListView):
     template_name = "trophies/cabinet.html"
     context_object_name = "trophies"
 
-    def get_queryset(self):
+    def get_queryset(self) -> TrophyQuerySet:
         return Trophy.objects.cabinet()
 
 
@@ -21,7 +21,7 @@ class TrophyDetailView(DetailView):
     template_name = "trophies/trophy_detail.html"
     context_object_name = "trophy"
 
-    def get_queryset(self):
+    def get_queryset(self) -> TrophyQuerySet:
         return Trophy.objects.for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -14,20 +15,38 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "paths", nargs="*", default=["seeds"],
+            "paths",
+            nargs="*",
+            default=["seeds"],
             help="Story files, folders of *.txt files, or - for standard input (default: seeds).",
         )
-        parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
         parser.add_argument(
-            "--update", action="store_true",
-            help="Replace stories whose text changed (by default they are reported and left alone).",
+            "--dry-run", action="store_true", help="Parse and report; write nothing."
         )
         parser.add_argument(
-            "--status", choices=Article.Status.values, default=Article.Status.PUBLISHED,
+            "--update",
+            action="store_true",
+            help=(
+                "Replace stories whose text changed (by default they are reported and left alone)."
+            ),
+        )
+        parser.add_argument(
+            "--status",
+            choices=Article.Status.values,
+            default=Article.Status.PUBLISHED,
             help="Status of newly created articles (default: published).",
         )
 
-    def handle(self, *args, paths, dry_run, update, status, verbosity, **options) -> None:
+    def handle(
+        self,
+        *args: Any,
+        paths: list[str],
+        dry_run: bool,
+        update: bool,
+        status: str,
+        verbosity: int,
+        **options: Any,
+    ) -> None:
         sources, missing = collect_sources(paths)
         summary = Summary()
         for result in missing:
@@ -53,4 +72,6 @@ class Command(BaseCommand):
         style = self.style.ERROR if summary.failed else self.style.SUCCESS
         self.stdout.write(style(prefix + str(summary)))
         if summary.failed:
-            raise CommandError(f"{summary.failed} of {sum(summary.counts.values())} files failed", returncode=1)
+            raise CommandError(
+                f"{summary.failed} of {sum(summary.counts.values())} files failed", returncode=1
+            )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from articles.services import relink_articles
@@ -6,6 +8,6 @@ from articles.services import relink_articles
 class Command(BaseCommand):
     help = "Re-render every article and recompute the players and trophies it mentions."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         count = relink_articles()
         self.stdout.write(self.style.SUCCESS(f"{count} articles relinked"))

@@ -1,5 +1,6 @@
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,11 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "path", nargs="?", default=str(settings.BASE_DIR / "seeds" / "club.toml"),
+            "path",
+            nargs="?",
+            default=str(settings.BASE_DIR / "seeds" / "club.toml"),
             help="The club file (default: seeds/club.toml).",
         )
 
-    def handle(self, *args, path: str, **options) -> None:
+    def handle(self, *args: Any, path: str, **options: Any) -> None:
         try:
             loaded = load_demo_club(Path(path))
         except FileNotFoundError:

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="The backup file (.tar.gz).")
 
-    def handle(self, *args, path: str, **options) -> None:
+    def handle(self, *args: Any, path: str, **options: Any) -> None:
         try:
             summary = restore(Path(path))
         except (RestoreError, OSError) as error:

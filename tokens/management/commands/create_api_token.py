@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -9,9 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--name", default="", help='What the token is for, e.g. "Matchday script".')
+        parser.add_argument(
+            "--name", default="", help='What the token is for, e.g. "Matchday script".'
+        )
 
-    def handle(self, *args, username: str, name: str, **options) -> None:
+    def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
         try:
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
@@ -19,5 +23,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{username!r} is inactive; tokens of inactive users do not work.")
         issued = ApiToken.objects.issue(user=user, name=name)
-        self.stderr.write(f"Token for {username} (shown once; send it as 'Authorization: Bearer …'):")
+        self.stderr.write(
+            f"Token for {username} (shown once; send it as 'Authorization: Bearer …'):"
+        )
         self.stdout.write(issued.secret)
