@@ -15,6 +15,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -73,7 +74,6 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         **extra,
     }
-    env.pop("FANPORTAL_BENCHMARK", None)
     if "REDIS_URL" not in extra:
         env.pop("REDIS_URL", None)
     return env
@@ -127,7 +127,7 @@ class Gunicorn:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
-        output = log.open("ab") if log else subprocess.DEVNULL
+        output: IO[bytes] | int = log.open("ab") if log else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(site() / "gunicorn.conf.py"), app],
             cwd=site(),
@@ -136,7 +136,7 @@ class Gunicorn:
             stderr=output,
             start_new_session=True,
         )
-        if log:
+        if not isinstance(output, int):
             output.close()
         try:
             self._wait_until_up()

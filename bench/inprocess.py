@@ -20,9 +20,9 @@ import statistics
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-Application = Callable[..., object]
+Application = Callable[..., Iterable[bytes]]
 
 
 def environ(url: str) -> dict[str, object]:
@@ -59,7 +59,7 @@ def request(application: Application, url: str) -> tuple[int, int]:
 
     body = application(environ(url), start_response)
     try:
-        size = sum(len(chunk) for chunk in body)  # type: ignore[attr-defined]
+        size = sum(len(chunk) for chunk in body)
     finally:
         if hasattr(body, "close"):
             body.close()
@@ -125,14 +125,14 @@ def pages(spec: dict) -> dict:
             elif rounds >= 20 and spent[name] > spec.get("seconds", 10) * 1e9:
                 del active[name]  # a slow page stops at its share of time, with 20 at least
     for name in working:
-        taken = sorted(times[name])
+        ordered = sorted(times[name])
         results[name].update(
             {
-                "requests": len(taken),
-                "best_ms": ms(taken[0]),
-                "median_ms": ms(statistics.median(taken)),
-                "p90_ms": ms(taken[max(0, int(len(taken) * 0.9) - 1)]),
-                "max_ms": ms(taken[-1]),
+                "requests": len(ordered),
+                "best_ms": ms(ordered[0]),
+                "median_ms": ms(statistics.median(ordered)),
+                "p90_ms": ms(ordered[max(0, int(len(ordered) * 0.9) - 1)]),
+                "max_ms": ms(ordered[-1]),
             }
         )
     return results
@@ -208,7 +208,7 @@ def prepare(spec: dict) -> dict:
         "match": None,
     }
     try:
-        from matches.models import Match
+        from matches.models import Match  # type: ignore[import-not-found]
     except ImportError:  # the matches app is not built yet
         return slugs
     try:

@@ -89,7 +89,7 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def attempt(results: dict, key: str, step: Callable[[], object]) -> object:
+def attempt[T](results: dict, key: str, step: Callable[[], T]) -> T | None:
     """Run one step; a failure is recorded under results["errors"] and the run goes on."""
     try:
         value = step()
@@ -271,13 +271,14 @@ def cold_pages(database_url: str, slugs: dict, work: Path, label: str) -> dict:
 def load_paths(base: str, slugs: dict) -> tuple[list[str], dict[str, str]]:
     """The match-day pages that answer 200 (pages still being built are left out)."""
     urls = cold_urls(slugs)
-    paths, skipped = [], {}
+    paths: list[str] = []
+    skipped: dict[str, str] = {}
     for name in LOAD_PAGES:
         url = urls.get(name)
         status, _ = fetch(base + url) if url else (404, b"")
-        if status == 200:
+        if url and status == 200:
             paths.append(url)
-        elif name in LATER:
+        elif name in LATER or not url:
             skipped[name] = "not built yet" if status == 404 else f"answered {status}"
         else:
             paths.append(url)  # a page that should work but errors: counted by wrk's statuses

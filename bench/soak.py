@@ -65,19 +65,19 @@ def soak(name: str, database_url: str, work: Path) -> list[str]:
     if "locked" in imported.lower():
         problems.append(f"{name}: the import met 'database is locked'")
     lines = [f"{name}: {STORIES} stories imported under load ({imported.strip().splitlines()[-1]})"]
-    for url, output in zip(URLS, results, strict=True):
-        requests = int(output.split(" requests in ")[0].split()[-1])
+    for url, report in zip(URLS, results, strict=True):
+        requests = int(report.split(" requests in ")[0].split()[-1])
         non_2xx = (
-            int(output.split("Non-2xx or 3xx responses: ")[1].split()[0])
-            if "Non-2xx" in output
+            int(report.split("Non-2xx or 3xx responses: ")[1].split()[0])
+            if "Non-2xx" in report
             else 0
         )
         errors = (
-            output.split("Socket errors: ")[1].splitlines()[0]
-            if "Socket errors" in output
+            report.split("Socket errors: ")[1].splitlines()[0]
+            if "Socket errors" in report
             else "none"
         )
-        rps = output.split("Requests/sec:")[1].split()[0]
+        rps = report.split("Requests/sec:")[1].split()[0]
         lines.append(
             f"  {url:<55} {requests:>7} requests {rps:>9}/s  non-2xx {non_2xx}  "
             f"socket errors {errors}"

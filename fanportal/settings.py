@@ -77,10 +77,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "fanportal.urls"
-if env_flag("FANPORTAL_BENCHMARK"):
-    # `make bench` only: adds the baseline views (bench/views.py) it measures pages against.
-    ROOT_URLCONF = "bench.urls"
-    INSTALLED_APPS.append("bench")
 WSGI_APPLICATION = "fanportal.wsgi.application"
 
 # Two engines, told apart by folder: the public site's templates (jinja2/) are Jinja2, for
