@@ -1,8 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def restore_search_triggers(sender, using: str, **kwargs) -> None:
+def restore_search_triggers(sender: AppConfig, using: str, **kwargs: Any) -> None:
     """Re-create the SQLite full-text triggers that a table rebuild in a migration drops."""
     from django.db import connections
 
@@ -23,14 +27,21 @@ def restore_search_triggers(sender, using: str, **kwargs) -> None:
             cursor.execute(statement)
 
 
-def render_missing_cards(sender, using: str, **kwargs) -> None:
+def render_missing_cards(sender: AppConfig, using: str, **kwargs: Any) -> None:
     """Fill the stored cards of rows that have none (rows from before the field existed)."""
+    from articles import services as article_services
     from articles.models import Article
+    from players import services as player_services
     from players.models import Player
 
-    for model in (Article, Player):
-        for row in model.objects.using(using).filter(card_html="").iterator():
-            model.objects.using(using).filter(pk=row.pk).update(card_html=row.render_card())
+    for article in Article.objects.using(using).filter(card_html="").iterator():
+        Article.objects.using(using).filter(pk=article.pk).update(
+            card_html=article_services.render_card(article)
+        )
+    for player in Player.objects.using(using).filter(card_html="").iterator():
+        Player.objects.using(using).filter(pk=player.pk).update(
+            card_html=player_services.render_card(player)
+        )
 
 
 class ArticlesConfig(AppConfig):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.context_processors import csp
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -31,7 +32,10 @@ from pagecache.versioning import Version, current
 NOT_CACHED_PREFIXES = ("/admin/", "/healthz")
 # Headers set again for every response by this middleware or the ones outside it.
 PER_RESPONSE_HEADERS = {
-    "content-security-policy", "content-security-policy-report-only", "set-cookie", "x-page-cache",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "set-cookie",
+    "x-page-cache",
 }
 TIMEOUT = 24 * 60 * 60  # an upper bound: entries are replaced when the version moves
 # How long a render may hold a URL's lock: a holder that dies frees it this late, but past the
@@ -54,7 +58,10 @@ class Entry:
 def signed_in(request: HttpRequest) -> bool:
     """Whether the request acts as a user. Without a session cookie or an API token nobody
     is, and no session needs loading to know it."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META:
+    if (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    ):
         return False
     return request.user.is_authenticated
 
@@ -130,14 +137,19 @@ class PageCacheMiddleware:
         return "private" not in cache_control and "no-store" not in cache_control
 
     def entry(self, response: HttpResponse, request: HttpRequest, version: Version) -> Entry:
-        nonce = getattr(request, "_csp_nonce", None)
+        # The documented way to the request's nonce is the csp context processor. A nonce
+        # nobody read is false, and then the page carries none.
+        nonce = csp(request)["csp_nonce"]
         headers = tuple(
             (name, value)
             for name, value in response.headers.items()
             if name.lower() not in PER_RESPONSE_HEADERS
         )
         return Entry(
-            version.value, response.status_code, response.content, headers,
+            version.value,
+            response.status_code,
+            response.content,
+            headers,
             str(nonce) if nonce else None,
         )
 
@@ -145,7 +157,7 @@ class PageCacheMiddleware:
         content = entry.content
         if entry.nonce:
             # Reading the request's nonce makes the CSP middleware put it in the header.
-            content = content.replace(entry.nonce.encode(), str(request._csp_nonce).encode())
+            content = content.replace(entry.nonce.encode(), str(csp(request)["csp_nonce"]).encode())
         response = HttpResponse(content, status=entry.status)
         for name, value in entry.headers:
             response[name] = value

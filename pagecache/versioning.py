@@ -17,8 +17,7 @@ imports none of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,12 +126,3 @@ def current(using: str = "default") -> Version:
             return Version(value + 1, now)
         # Another process moved it first: read what it wrote.
     return Version(value, changed_at)
-
-
-@contextmanager
-def one_bump() -> Iterator[None]:
-    """Deprecated, does nothing: every change bumps in its own transaction now.
-
-    Kept only until articles/importing.py stops using it; then delete it.
-    """
-    yield

@@ -60,8 +60,11 @@ def newsroom(club):
     tag = Tag.objects.create(name="Cup finals", slug="cup-finals")
     with time_machine.travel(BEFORE - dt.timedelta(days=1), tick=False):
         older = Article.objects.create(
-            title="An older final", slug="an-older-final", body="Virgil van Dijk and the Carabao Cup.",
-            status=Article.Status.PUBLISHED, published_at=BEFORE - dt.timedelta(days=1),
+            title="An older final",
+            slug="an-older-final",
+            body="Virgil van Dijk and the Carabao Cup.",
+            status=Article.Status.PUBLISHED,
+            published_at=BEFORE - dt.timedelta(days=1),
         )
     older.tags.add(tag)
     older.players.add(Player.objects.get(slug="virgil-van-dijk"))
@@ -82,9 +85,15 @@ def through_the_admin(tag: Tag, *, status: str = "published", when: dt.datetime 
     response = editor.post(
         "/admin/articles/article/add/",
         {
-            "title": TITLE, "slug": SLUG, "standfirst": "", "body": BODY, "status": status,
-            "published_at_0": local.date().isoformat(), "published_at_1": local.time().isoformat(),
-            "author": "Desk", "tags": [tag.pk],
+            "title": TITLE,
+            "slug": SLUG,
+            "standfirst": "",
+            "body": BODY,
+            "status": status,
+            "published_at_0": local.date().isoformat(),
+            "published_at_1": local.time().isoformat(),
+            "author": "Desk",
+            "tags": [tag.pk],
         },
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
@@ -100,10 +109,16 @@ def through_the_importer(tag: Tag) -> None:
 def through_the_api(tag: Tag) -> None:
     response = Client().post(
         "/api/articles",
-        json.dumps({
-            "title": TITLE, "slug": SLUG, "body": BODY, "status": "published",
-            "published_at": DUE.isoformat(), "tags": [tag.slug],
-        }),
+        json.dumps(
+            {
+                "title": TITLE,
+                "slug": SLUG,
+                "body": BODY,
+                "status": "published",
+                "published_at": DUE.isoformat(),
+                "tags": [tag.slug],
+            }
+        ),
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {editor_token()}",
     )
@@ -139,7 +154,8 @@ def assert_everywhere(client) -> None:
 
 
 @pytest.mark.parametrize(
-    "write", [through_the_admin, through_the_importer, through_the_api],
+    "write",
+    [through_the_admin, through_the_importer, through_the_api],
     ids=["admin", "importer", "api"],
 )
 def test_a_scheduled_story_appears_everywhere_when_its_time_comes(

@@ -4,22 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ContentVersion',
+            name="ContentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveBigIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.PositiveBigIntegerField(default=1)),
             ],
         ),
         migrations.RunPython(
-            lambda apps, schema_editor: apps.get_model("pagecache", "ContentVersion").objects.create(pk=1),
+            lambda apps, schema_editor: apps.get_model(
+                "pagecache", "ContentVersion"
+            ).objects.create(pk=1),
             migrations.RunPython.noop,
         ),
     ]
