@@ -56,4 +56,5 @@ class ArticlesConfig(AppConfig):
 
         # A scheduled story changes every listing when its time comes: the page cache asks
         # when that is.
-        watch(Article, Tag, SlugRedirect, schedule=Article.objects.next_scheduled)
+        watch(Article, schedule=Article.objects.next_scheduled, moment=Article.goes_live_at)
+        watch(Tag, SlugRedirect)

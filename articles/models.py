@@ -317,6 +317,10 @@ class Article(models.Model):
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.word_count / 230))
 
+    def goes_live_at(self) -> dt.datetime | None:
+        """When a published article becomes public (None for a draft): for the page cache."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
+
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()

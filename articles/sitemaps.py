@@ -16,6 +16,7 @@ from trophies.models import Trophy
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.8
+    limit = 1000
 
     def items(self) -> ArticleQuerySet:
         return Article.objects.for_sitemap()

@@ -25,6 +25,7 @@ def club(request: HttpRequest) -> dict[str, str]:
         "club_primary": settings.FANPORTAL_CLUB_PRIMARY,
         "club_accent": settings.FANPORTAL_CLUB_ACCENT,
         "site_name": settings.FANPORTAL_SITE_NAME,
+        "club_style": settings.FANPORTAL_CLUB_STYLE,
     }
 
 

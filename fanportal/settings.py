@@ -6,6 +6,8 @@ One file for every environment: production behaviour is switched by environment 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is served without the rest (it keeps the headers they gave it).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -69,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fanportal.middleware.SecurityHeadersMiddleware",
@@ -186,6 +189,15 @@ CACHES = {
 # Anonymous pages and API reads are cached whole (pagecache); FANPORTAL_PAGE_CACHE=0 turns
 # that off. With Redis, sessions live in the cache too (backed by the database).
 FANPORTAL_PAGE_CACHE = env_flag("FANPORTAL_PAGE_CACHE", default=True)
+# After a change, the previous copy of a page is served for at most this long while one
+# request renders the new one; and a process reuses the content version it read for this
+# long before reading it again (pagecache/middleware.py, pagecache/versioning.py).
+FANPORTAL_PAGE_CACHE_STALE_SECONDS = float(
+    os.environ.get("FANPORTAL_PAGE_CACHE_STALE_SECONDS", "2")
+)
+FANPORTAL_PAGE_CACHE_VERSION_SECONDS = float(
+    os.environ.get("FANPORTAL_PAGE_CACHE_VERSION_SECONDS", "0.25")
+)
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -206,7 +218,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
@@ -239,6 +251,13 @@ for _colour in (FANPORTAL_CLUB_PRIMARY, FANPORTAL_CLUB_ACCENT):
     # Colours are written into a <style> element, so only plain hex colours are accepted.
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", _colour):
         raise ImproperlyConfigured(f"Club colours must look like #c8102e, not {_colour!r}.")
+# The club's colours are the one inline style of every public page. It is allowed by its hash,
+# not by a nonce, so that a cached page is the same for every visitor (pagecache).
+FANPORTAL_CLUB_STYLE = (
+    f":root {{ --club: {FANPORTAL_CLUB_PRIMARY}; --accent: {FANPORTAL_CLUB_ACCENT}; }}"
+)
+_style_hash = base64.b64encode(hashlib.sha256(FANPORTAL_CLUB_STYLE.encode()).digest()).decode()
+SECURE_CSP["style-src"].append(f"'sha256-{_style_hash}'")
 
 # Uploaded images: larger files, or more pixels, are refused with a form error. The pixel cap
 # sits well under Pillow's decompression-bomb limit (about 89 megapixels).

@@ -1,16 +1,19 @@
 """Whole-response cache for anonymous GETs, kept current by the content version.
 
-An entry is filed under its URL (host, full path, method) and remembers the version it was
-rendered under. An entry of the current version is served. When the version has moved, one
-request (the one that takes the URL's lock in the cache) renders the page again while the
-others are served the previous copy, but only for FANPORTAL_PAGE_CACHE_STALE_SECONDS after
-the version moved; later, or with no copy at all, a request renders for itself. So a change
-costs one render per page instead of a stampede, and nobody sees a copy older than the
-window once the change is that old.
+The outermost middleware: a copy is served without running any other middleware or view,
+with the headers the whole stack gave it when it was rendered (security headers, CSP,
+ETag). Public pages carry no CSP nonce (their one inline style is allowed by its hash), so
+a stored copy is the same for every visitor; a response that used a nonce is never stored.
 
-Logged-in users (and API clients with a token) always get fresh responses. A cached HTML page
-carries the CSP nonce it was rendered with; every hit swaps in the request's own nonce, so
-no two responses share one.
+An entry is filed under its URL (scheme, host, full path, method) and remembers the version
+it was rendered under. An entry of the current version is served. When the version has
+moved, one request (the one that takes the URL's lock in the cache) renders the page again
+while the others are served the previous copy, but only for
+FANPORTAL_PAGE_CACHE_STALE_SECONDS after the version moved; later, or with no copy at all, a
+request renders for itself. So a change costs one render per page instead of a stampede.
+
+Requests with a session cookie or an Authorization header (editors, API clients with a
+token) always go down to the view.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.context_processors import csp
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -30,13 +33,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from pagecache.versioning import Version, current
 
 NOT_CACHED_PREFIXES = ("/admin/", "/healthz")
-# Headers set again for every response by this middleware or the ones outside it.
-PER_RESPONSE_HEADERS = {
-    "content-security-policy",
-    "content-security-policy-report-only",
-    "set-cookie",
-    "x-page-cache",
-}
+# Headers that belong to one response only.
+PER_RESPONSE_HEADERS = {"set-cookie", "x-page-cache"}
 TIMEOUT = 24 * 60 * 60  # an upper bound: entries are replaced when the version moves
 # How long a render may hold a URL's lock: a holder that dies frees it this late, but past the
 # stale window nobody waits for it anyway.
@@ -51,24 +49,24 @@ class Entry:
     version: int
     status: int
     content: bytes
-    headers: tuple[tuple[str, str], ...]
-    nonce: str | None
+    headers: dict[str, str]
 
 
 def signed_in(request: HttpRequest) -> bool:
-    """Whether the request acts as a user. Without a session cookie or an API token nobody
-    is, and no session needs loading to know it."""
+    """Whether the request acted as a user. Without a session cookie or an API token nobody
+    did, and no session needs loading to know it."""
     if (
         settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     ):
         return False
-    return request.user.is_authenticated
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 def page_key(request: HttpRequest) -> str:
     """The cache key of the request's page; the lock's is this plus ":lock"."""
-    url = f"{request.method}:{request.get_host()}{request.get_full_path()}"
+    url = f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"page:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
@@ -79,6 +77,8 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # Static files and media are served by whitenoise and the web server, not cached here.
+        self.not_cached = (*NOT_CACHED_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self.cacheable_request(request):
@@ -112,9 +112,10 @@ class PageCacheMiddleware:
         # older version is only rendered again, never the reverse. A clock behind the one
         # that moved the version could render a scheduled story's pages without it, so such
         # a render is not kept.
-        if caught_up and self.cacheable_response(response):
-            cache.set(key, self.entry(response, request, version), TIMEOUT)
-        self.mark_shared(response, "miss")
+        self.mark_shared(response)
+        if caught_up and self.cacheable_response(response, request):
+            cache.set(key, self.entry(response, version), TIMEOUT)
+        response["X-Page-Cache"] = "miss"
         return response
 
     def within_stale_window(self, version: Version) -> bool:
@@ -126,47 +127,43 @@ class PageCacheMiddleware:
     def cacheable_request(self, request: HttpRequest) -> bool:
         if not settings.FANPORTAL_PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return False
-        if request.path.startswith(NOT_CACHED_PREFIXES) or "HTTP_AUTHORIZATION" in request.META:
+        if request.path.startswith(self.not_cached):
             return False
-        return not signed_in(request)
+        return (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
 
-    def cacheable_response(self, response: HttpResponse) -> bool:
+    def cacheable_response(self, response: HttpResponse, request: HttpRequest) -> bool:
         if response.status_code != 200 or response.streaming or response.has_header("Set-Cookie"):
             return False
+        if csp(request)["csp_nonce"]:
+            return False  # a nonce is for one response only
         cache_control = response.get("Cache-Control", "")
         return "private" not in cache_control and "no-store" not in cache_control
 
-    def entry(self, response: HttpResponse, request: HttpRequest, version: Version) -> Entry:
-        # The documented way to the request's nonce is the csp context processor. A nonce
-        # nobody read is false, and then the page carries none.
-        nonce = csp(request)["csp_nonce"]
-        headers = tuple(
-            (name, value)
+    def entry(self, response: HttpResponse, version: Version) -> Entry:
+        headers = {
+            name: value
             for name, value in response.headers.items()
             if name.lower() not in PER_RESPONSE_HEADERS
-        )
-        return Entry(
-            version.value,
-            response.status_code,
-            response.content,
-            headers,
-            str(nonce) if nonce else None,
-        )
+        }
+        return Entry(version.value, response.status_code, response.content, headers)
 
     def replay(self, entry: Entry, request: HttpRequest, source: str) -> HttpResponse:
-        content = entry.content
-        if entry.nonce:
-            # Reading the request's nonce makes the CSP middleware put it in the header.
-            content = content.replace(entry.nonce.encode(), str(csp(request)["csp_nonce"]).encode())
-        response = HttpResponse(content, status=entry.status)
-        for name, value in entry.headers:
-            response[name] = value
-        self.mark_shared(response, source)
+        etag = entry.headers.get("ETag")
+        if etag and etag in request.headers.get("If-None-Match", "").split(", "):
+            response: HttpResponse = HttpResponseNotModified()
+            for name in ("ETag", "Cache-Control", "Vary"):
+                if name in entry.headers:
+                    response[name] = entry.headers[name]
+        else:
+            response = HttpResponse(entry.content, status=entry.status, headers=entry.headers)
+        response["X-Page-Cache"] = source
         return response
 
-    def mark_shared(self, response: HttpResponse, source: str) -> None:
-        # Browsers and proxies revalidate every time: the server's cache is what is fast, and
-        # only it knows when content changed.
+    def mark_shared(self, response: HttpResponse) -> None:
+        # Browsers and proxies revalidate every time (with the ETag): the server's cache is
+        # what is fast, and only it knows when content changed.
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ["Cookie", "Authorization"])
-        response["X-Page-Cache"] = source

@@ -174,7 +174,7 @@ def pages(articles) -> list[str]:
         "/trophies/",
         "/feeds/news/",
         "/feeds/news/atom/",
-        "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/sitemap-news.xml",
     ]
     urls += [article.get_absolute_url() for article in articles]

@@ -65,7 +65,7 @@ def test_search_uses_the_same_condition():
         "/news/tag/cup-run/",
         "/feeds/news/",
         "/feeds/news/atom/",
-        "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/sitemap-news.xml",
         "/search/?q=zebrafinch",
         "/api/articles",

@@ -45,7 +45,7 @@ PAGES = [
     "/feeds/news/atom/",
     "/squad/virgil-van-dijk/feed/",
     "/trophies/league-cup/feed/",
-    "/sitemap.xml",
+    "/sitemap-articles.xml",
     "/sitemap-news.xml",
     f"/search/?q={RARE}",
     "/api/articles",

@@ -20,9 +20,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def json_ld(page: str) -> dict:
-    [payload] = re.findall(
-        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', page, re.S
-    )
+    [payload] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     return json.loads(payload)
 
 
@@ -62,9 +60,18 @@ def test_pages_advertise_their_feeds(client, seeded):
 
 
 def test_sitemap_lists_articles_players_trophies_with_lastmod(client, seeded):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    entries = {url.findtext(f"{ns}loc"): url.findtext(f"{ns}lastmod") for url in root}
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = [entry.findtext(f"{ns}loc") for entry in index]
+    assert sections == [
+        f"http://testserver/sitemap-{name}.xml"
+        for name in ("sections", "articles", "players", "trophies")
+    ]
+    entries = {
+        url.findtext(f"{ns}loc"): url.findtext(f"{ns}lastmod")
+        for section in sections
+        for url in ET.fromstring(client.get(section.removeprefix("http://testserver")).content)
+    }
     assert f"http://testserver{SEED_003}" in entries
     assert "http://testserver/squad/virgil-van-dijk/" in entries
     assert "http://testserver/trophies/league-cup/" in entries
@@ -210,3 +217,19 @@ def test_related_stories_rank_shared_people_and_trophies_then_tags_then_recency(
         "One shared, newer",
         "Tag only",
     ]
+
+
+def test_the_articles_sitemap_comes_in_pages(client, seeded, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 1)
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [entry.findtext(f"{ns}loc") or "" for entry in index]
+    pages = [location for location in locations if "articles" in location]
+    assert pages == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+    ]
+    second = ET.fromstring(client.get("/sitemap-articles.xml?p=2").content)
+    assert len(second) == 1
