@@ -17,7 +17,7 @@ from articles.models import Article
 from players.models import Player
 from trophies.models import Trophy
 
-FEED_LENGTH = 30
+FEED_LENGTH = 20
 
 
 class ArticleFeed(Feed):

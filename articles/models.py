@@ -55,7 +55,18 @@ class Tag(models.Model):
 # What article pages load of each relation (named as Subjects' fields): by with_relations(),
 # and by the article page's prepared queries (articles.views).
 RELATIONS: dict[str, Callable[[], models.QuerySet]] = {
-    "players": lambda: Player.objects.for_listing(),
+    # What the chips and the JSON-LD Person of each read (no stored card: it is long).
+    "players": lambda: Player.objects.only(
+        "name",
+        "slug",
+        "kind",
+        "position",
+        "role",
+        "shirt_number",
+        "nationality",
+        "date_of_birth",
+        "photo",
+    ),
     "trophies": lambda: Trophy.objects.only("name", "slug"),
     "tags": lambda: Tag.objects.all(),
 }
@@ -68,6 +79,17 @@ class Subjects:
     players: list[Player]
     trophies: list[Trophy]
     tags: list[Tag]
+
+    @classmethod
+    def of(cls, article: Article) -> Subjects:
+        """One plain query per relation: for one article, cheaper than prefetch_related's
+        machinery (1.4 ms against 2.0 ms for the article page's four queries)."""
+        return cls(
+            **{
+                name: list(related().filter(articles=article.pk))
+                for name, related in RELATIONS.items()
+            }
+        )
 
 
 def public_sql(alias: str, *, using: str, now: dt.datetime | None = None) -> tuple[str, list]:

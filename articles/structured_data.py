@@ -8,13 +8,14 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from articles.models import Article
-from players.structured_data import Absolute, person
+from players.structured_data import Absolute, person, team
 
 
 def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
     """Reads only the article and its subjects."""
     url = absolute(article.get_absolute_url())
-    people = [person(player, absolute) for player in article.subjects.players]
+    club = team(absolute)
+    people = [person(player, absolute, club) for player in article.subjects.players]
     trophies = [
         {"@type": "Thing", "name": trophy.name, "url": absolute(trophy.get_absolute_url())}
         for trophy in article.subjects.trophies

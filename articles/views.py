@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, ArticleQuerySet, SlugRedirect, Tag
+from articles.models import Article, ArticleQuerySet, SlugRedirect, Subjects, Tag
 from articles.search import Hit, Results
 from articles.structured_data import news_article
 
@@ -40,7 +41,12 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self) -> ArticleQuerySet:
-        return Article.objects.for_detail()
+        return Article.objects.published()
+
+    def get_object(self, queryset: QuerySet[Article] | None = None) -> Article:
+        article = super().get_object(queryset)
+        article.subjects = Subjects.of(article)
+        return article
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

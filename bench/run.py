@@ -224,6 +224,11 @@ def build_site(database_url: str, folder: Path, work: Path, results: dict) -> di
     return site
 
 
+# Not a page a person reads: the first 1,000 addresses of the articles' sitemap, for crawlers
+# (about 0.1 ms an address in Django's sitemap framework). Shown, with no budget.
+INFO_ONLY = {"sitemap section"}
+
+
 def cold_urls(slugs: dict) -> dict[str, str | None]:
     match = slugs.get("match")
     return {
@@ -239,7 +244,8 @@ def cold_urls(slugs: dict) -> dict[str, str | None]:
         "search": "/search/?q=van+dijk+header",
         "feed": "/feeds/news/",
         "player feed": f"/squad/{slugs['player']}/feed/",
-        "sitemap": "/sitemap.xml",
+        "sitemap index": "/sitemap.xml",
+        "sitemap section": "/sitemap-articles.xml",
         "api list": "/api/articles",
         "api detail": f"/api/articles/{slugs['article']}",
         "fixtures": "/matches/",
@@ -466,12 +472,13 @@ def table(results: dict) -> list[str]:
                 return "not built yet", None
             if "error" in page:
                 return page["error"][:28], False
-            budget_applies = d is sqlite
+            budget_applies = d is sqlite and name not in INFO_ONLY
             return f"{page['median_ms']:.2f}/{page['best_ms']:.2f}", (
                 page["median_ms"] <= COLD_MS if budget_applies else None
             )
 
-        row(f"cold {name} (median/best ms)", f"≤ {COLD_MS:g} ms (SQLite)", cold)
+        limit = "(info)" if name in INFO_ONLY else f"≤ {COLD_MS:g} ms (SQLite)"
+        row(f"cold {name} (median/best ms)", limit, cold)
     for name, limit in QUERIES.items():
         key = {"match": "match", "table": "table"}.get(name, name)
 
@@ -617,7 +624,7 @@ def details(results: dict) -> list[str]:
                 else:
                     verdict = (
                         ("ok" if page["median_ms"] <= COLD_MS else "short")
-                        if key == "sqlite"
+                        if key == "sqlite" and name not in INFO_ONLY
                         else ""
                     )
                     lines.append(

@@ -176,7 +176,7 @@ STORAGES = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
@@ -186,6 +186,12 @@ CACHES = {
         }
     )
 }
+if REDIS_URL:
+    # Cached pages are kept in each process as well, in front of Redis (pagecache.middleware).
+    CACHES["pagecache-local"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 500},  # about 10 MB of pages
+    }
 # Anonymous pages and API reads are cached whole (pagecache); FANPORTAL_PAGE_CACHE=0 turns
 # that off. With Redis, sessions live in the cache too (backed by the database).
 FANPORTAL_PAGE_CACHE = env_flag("FANPORTAL_PAGE_CACHE", default=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.context_processors import csp
 from django.utils import timezone
@@ -40,6 +40,10 @@ TIMEOUT = 24 * 60 * 60  # an upper bound: entries are replaced when the version 
 # stale window nobody waits for it anyway.
 LOCK_SECONDS = 30
 STALE_SECONDS = 2  # unless settings.FANPORTAL_PAGE_CACHE_STALE_SECONDS says otherwise
+# A cache of this name, if configured, keeps copies in the process in front of a shared cache
+# (Redis): a hit then costs no round trip (entries carry their version, so a local copy is
+# never served for a version it was not rendered under).
+LOCAL = "pagecache-local"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
         # Static files and media are served by whitenoise and the web server, not cached here.
         self.not_cached = (*NOT_CACHED_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
+        self.local = caches[LOCAL] if LOCAL in settings.CACHES else None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self.cacheable_request(request):
@@ -88,7 +93,7 @@ class PageCacheMiddleware:
             return response
         key = page_key(request)
         version = current()
-        entry = cache.get(key)
+        entry = self.lookup(key, version)
         if entry is not None and entry.version == version.value:
             return self.replay(entry, request, "hit")
         locked = False
@@ -114,9 +119,24 @@ class PageCacheMiddleware:
         # a render is not kept.
         self.mark_shared(response)
         if caught_up and self.cacheable_response(response, request):
-            cache.set(key, self.entry(response, version), TIMEOUT)
+            entry = self.entry(response, version)
+            cache.set(key, entry, TIMEOUT)
+            if self.local is not None:
+                self.local.set(key, entry, TIMEOUT)
         response["X-Page-Cache"] = "miss"
         return response
+
+    def lookup(self, key: str, version: Version) -> Entry | None:
+        """The stored copy: this process's own if it is of the current version, else the
+        shared cache's (kept here too when it is current)."""
+        if self.local is not None:
+            entry = self.local.get(key)
+            if entry is not None and entry.version == version.value:
+                return entry
+        entry = cache.get(key)
+        if self.local is not None and entry is not None and entry.version == version.value:
+            self.local.set(key, entry, TIMEOUT)
+        return entry
 
     def within_stale_window(self, version: Version) -> bool:
         if version.changed_at is None:

@@ -24,13 +24,16 @@ def team(absolute: Absolute, **extra: Any) -> dict[str, Any]:
     }
 
 
-def person(player: Player, absolute: Absolute) -> dict[str, Any]:
+def person(
+    player: Player, absolute: Absolute, club: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A Person; `club` is the team() they are a member of, made once for many people."""
     data: dict[str, Any] = {
         "@type": "Person",
         "name": player.name,
         "url": absolute(player.get_absolute_url()),
         "jobTitle": player.position_label,
-        "memberOf": team(absolute),
+        "memberOf": club or team(absolute),
     }
     if player.nationality:
         data["nationality"] = {"@type": "Country", "name": player.nationality}

@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csp import ContentSecurityPolicyMiddleware
@@ -20,7 +20,7 @@ from django.test import Client, RequestFactory
 
 from articles.models import Article, SlugRedirect, Tag
 from pagecache import versioning
-from pagecache.middleware import PageCacheMiddleware, page_key
+from pagecache.middleware import LOCAL, PageCacheMiddleware, page_key
 from pagecache.models import ContentVersion
 from pagecache.versioning import Version, bump, current
 from players.models import Player
@@ -51,15 +51,22 @@ def page_cache(request, settings):
                 pytest.fail("Redis is not reachable on 127.0.0.1:6379, and CI must test it")
             pytest.skip("needs Redis on 127.0.0.1:6379")
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS,
+            },
+            # As settings.py has it with Redis: copies kept in the process too.
+            LOCAL: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         }
     else:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.FANPORTAL_PAGE_CACHE = True
     settings.FANPORTAL_PAGE_CACHE_STALE_SECONDS = 2
-    cache.clear()  # on Redis: FLUSHDB of db 14
+    for name in settings.CACHES:
+        caches[name].clear()  # on Redis: FLUSHDB of db 14
     yield request.param
-    cache.clear()
+    for name in settings.CACHES:
+        caches[name].clear()
 
 
 def key_of(path: str, method: str = "GET") -> str:
@@ -414,3 +421,22 @@ def test_this_process_forgets_the_version_when_its_own_change_commits(
     with django_capture_on_commit_callbacks(execute=True):
         make_article(title="Breaking: new signing")
     assert current().value > before.value
+
+
+def test_in_front_of_redis_a_process_serves_its_own_copy_of_the_current_version(
+    client, seeded, make_article, page_cache
+):
+    if page_cache != "redis":
+        pytest.skip("the local copy stands in front of a shared cache")
+    client.get("/news/")
+    cache.clear()  # the shared copy gone: this process's own is served
+    assert client.get("/news/")["X-Page-Cache"] == "hit"
+    make_article(title="Breaking: new signing")
+    fresh = client.get("/news/")  # the local copy is of an older version now
+    assert (fresh["X-Page-Cache"], "Breaking: new signing" in fresh.content.decode()) == (
+        "miss",
+        True,
+    )
+    caches[LOCAL].clear()
+    assert client.get("/news/")["X-Page-Cache"] == "hit"  # from Redis, and kept here again
+    assert caches[LOCAL].get(key_of("/news/")).version == current().value
