@@ -477,8 +477,8 @@ def table(results: dict) -> list[str]:
                 page["median_ms"] <= COLD_MS if budget_applies else None
             )
 
-        limit = "(info)" if name in INFO_ONLY else f"≤ {COLD_MS:g} ms (SQLite)"
-        row(f"cold {name} (median/best ms)", limit, cold)
+        cold_limit = "(info)" if name in INFO_ONLY else f"≤ {COLD_MS:g} ms (SQLite)"
+        row(f"cold {name} (median/best ms)", cold_limit, cold)
     for name, limit in QUERIES.items():
         key = {"match": "match", "table": "table"}.get(name, name)
 
