@@ -99,14 +99,15 @@ def _set_links(article: Article, mentions: Mentions, *, is_new: bool, using: str
                 continue
             links.delete()
         if wanted:
-            # One plain multi-row insert: this runs for every imported story, and bulk_create
-            # costs more than the insert itself.
+            # One plain multi-row INSERT: this runs for every imported story, and bulk_create
+            # (or executemany, a statement a row on PostgreSQL) costs more than the insert.
             table = connection.ops.quote_name(through._meta.db_table)
+            rows = ", ".join(["(%s, %s)"] * len(wanted))
             with connection.cursor() as cursor:
-                cursor.executemany(
+                cursor.execute(
                     f"INSERT INTO {table} (article_id, {connection.ops.quote_name(column)}) "
-                    "VALUES (%s, %s)",
-                    [(article.pk, pk) for pk in sorted(wanted)],
+                    f"VALUES {rows}",
+                    [value for pk in sorted(wanted) for value in (article.pk, pk)],
                 )
 
 
