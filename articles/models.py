@@ -53,20 +53,10 @@ class Tag(models.Model):
 
 
 # What article pages load of each relation (named as Subjects' fields): by with_relations(),
-# and by the article page's prepared queries (articles.views).
+# and by Subjects.of() for the article page.
 RELATIONS: dict[str, Callable[[], models.QuerySet]] = {
-    # What the chips and the JSON-LD Person of each read (no stored card: it is long).
-    "players": lambda: Player.objects.only(
-        "name",
-        "slug",
-        "kind",
-        "position",
-        "role",
-        "shirt_number",
-        "nationality",
-        "date_of_birth",
-        "photo",
-    ),
+    # The chips and the JSON-LD Person read a card's fields, not the stored card itself.
+    "players": lambda: Player.objects.for_listing().defer("card_html", "photo_renditions"),
     "trophies": lambda: Trophy.objects.only("name", "slug"),
     "tags": lambda: Tag.objects.all(),
 }
