@@ -56,13 +56,15 @@ class Entry:
     headers: dict[str, str]
 
 
+def carries_credentials(request: HttpRequest) -> bool:
+    """Whether the request could act as a user: it has a session cookie or an API token."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+
+
 def signed_in(request: HttpRequest) -> bool:
     """Whether the request acted as a user. Without a session cookie or an API token nobody
     did, and no session needs loading to know it."""
-    if (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-    ):
+    if not carries_credentials(request):
         return False
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated
@@ -149,10 +151,7 @@ class PageCacheMiddleware:
             return False
         if request.path.startswith(self.not_cached):
             return False
-        return (
-            settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "HTTP_AUTHORIZATION" not in request.META
-        )
+        return not carries_credentials(request)
 
     def cacheable_response(self, response: HttpResponse, request: HttpRequest) -> bool:
         if response.status_code != 200 or response.streaming or response.has_header("Set-Cookie"):
