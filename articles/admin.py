@@ -79,6 +79,10 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["players", "trophies", "tags"]
     actions = ["publish", "unpublish"]
+
+    class Media:
+        # Keeps unsaved text in the browser's storage and asks before leaving with changes.
+        js = ["js/article-form.js"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "tags", "preview"]}),

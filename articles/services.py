@@ -119,13 +119,21 @@ def links_of(article: Article) -> Mentions:
     )
 
 
-def relink_articles(*, index: MentionIndex | None = None, batch_size: int = 500) -> int:
-    """Save every article again with the current names and aliases (body, card, links);
-    return how many. Each article is its own transaction, so a relink stopped half-way
-    leaves every article it reached consistent and public pages current."""
+def relink_articles(
+    *,
+    pks: Iterable[int] | None = None,
+    index: MentionIndex | None = None,
+    batch_size: int = 500,
+) -> int:
+    """Save every article (or those in `pks`) again with the current names and aliases
+    (body, card, links); return how many. Each article is its own transaction, so a relink
+    stopped half-way leaves every article it reached consistent and public pages current."""
     index = index or MentionIndex.from_database()
+    articles = Article.objects.order_by("pk")
+    if pks is not None:
+        articles = articles.filter(pk__in=list(pks))
     count = 0
-    for article in Article.objects.order_by("pk").iterator(chunk_size=batch_size):
+    for article in articles.iterator(chunk_size=batch_size):
         article_save(article=article, index=index, update_fields=())
         count += 1
     return count
