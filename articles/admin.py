@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -16,12 +16,17 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
-from articles.forms import ImportStoriesForm
-from articles.importing import Summary, import_uploads
+from articles.admin_forms import LONG_TEXT, REVISION_LABELS, ArticleForm, compare
+from articles.admin_import import import_stories_page
 from articles.mentions import Mentions
 from articles.models import Article, SlugRedirect, Tag
-from articles.services import article_save, links_of
+from articles.services import EditConflict, article_restore, article_save, picked_links
 from articles.structured_data import news_article
+from players.models import Player
+from revisions.admin import RestoreRefused, RevisionHistory
+from revisions.diff import Change
+from revisions.models import Actor, Revision, Via
+from trophies.models import Trophy
 
 # Fields only people allowed to publish may set; for everyone else they are read-only, and a
 # form that tries to set them anyway is refused.
@@ -69,7 +74,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionHistory):
     list_display = ["thumbnail", "title", "state", "published_at", "mentioned", "word_count"]
     list_display_links = ["title"]
     list_filter = [StateFilter, "tags", "trophies", "players"]
@@ -77,22 +82,30 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     change_list_template = "admin/articles/article/change_list.html"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["players", "trophies", "tags"]
+    autocomplete_fields = ["picked_players", "picked_trophies", "tags"]
     actions = ["publish", "unpublish"]
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
+    revision_labels = REVISION_LABELS
+    revision_long_text = LONG_TEXT
 
     class Media:
         # Keeps unsaved text in the browser's storage and asks before leaving with changes.
         js = ["js/article-form.js"]
+        css = {"all": ["css/admin-revisions.css"]}
+
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "base_version"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "tags", "preview"]}),
         ("Image", {"fields": ["image", "image_alt"]}),
         (
             "Mentions",
             {
-                "fields": ["players", "trophies"],
+                "fields": ["found", "picked_players", "picked_trophies"],
                 "description": (
-                    "Found in the text when you save; add any the text names differently."
+                    "The people and trophies the text names are found and linked when you "
+                    "save, and again whenever a name or alias changes. Add here those the "
+                    "story is about that its text does not name: they stay linked."
                 ),
             },
         ),
@@ -103,7 +116,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("players")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
-        fields = ["preview", "word_count", "source_name", "created_at", "updated_at"]
+        fields = ["preview", "found", "word_count", "source_name", "created_at", "updated_at"]
         if not self.has_publish_permission(request):
             fields += PUBLISHING_FIELDS
         return fields
@@ -120,21 +133,6 @@ class ArticleAdmin(admin.ModelAdmin):
         ):
             return False
         return super().has_change_permission(request, obj)
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        if (
-            request.method == "POST"
-            and not self.has_publish_permission(request)
-            and any(field in request.POST for field in PUBLISHING_FIELDS)
-        ):
-            raise PermissionDenied("Only editors can publish or schedule articles.")
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="")
     def thumbnail(self, article: Article) -> str:
@@ -153,6 +151,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def mentioned(self, article: Article) -> str:
         return ", ".join(player.name for player in article.players.all())
 
+    @admin.display(description="found in the text")
+    def found(self, article: Article) -> str:
+        if not article.pk:
+            return "Found when you save."
+        picked = picked_links(article)
+        names = [p.name for p in article.players.all() if p.pk not in picked.player_ids]
+        names += [t.name for t in article.trophies.all() if t.pk not in picked.trophy_ids]
+        return ", ".join(names) or "Nobody and nothing yet."
+
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:
         if not article.pk:
@@ -165,7 +172,11 @@ class ArticleAdmin(admin.ModelAdmin):
         drafts = list(queryset.filter(status=Article.Status.DRAFT))
         for article in drafts:
             article.status, article.published_at = Article.Status.PUBLISHED, timezone.now()
-            article_save(article=article, update_fields=["status", "published_at", "updated_at"])
+            article_save(
+                article=article,
+                actor=Actor.of(request.user, Via.ADMIN),
+                update_fields=["status", "published_at", "updated_at"],
+            )
             self.log_change(request, article, "Published.")
         self.message_user(request, f"{len(drafts)} article(s) published.", messages.SUCCESS)
 
@@ -176,25 +187,94 @@ class ArticleAdmin(admin.ModelAdmin):
         published = list(queryset.filter(status=Article.Status.PUBLISHED))
         for article in published:
             article.status = Article.Status.DRAFT
-            article_save(article=article, update_fields=["status", "updated_at"])
+            article_save(
+                article=article,
+                actor=Actor.of(request.user, Via.ADMIN),
+                update_fields=["status", "updated_at"],
+            )
             self.log_change(request, article, "Unpublished.")
         self.message_user(request, f"{len(published)} article(s) back to draft.", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        """Through the one write path, with the form's tags, and the players and trophies
-        the editor picked (kept besides those the text names)."""
+        """Through the one write path, with the form's tags and hand-picked links, refused
+        (EditConflict) when someone saved the article since the form was loaded."""
         if not change:
             obj.created_by = cast(User, request.user)  # the admin lets in staff users only
         data = form.cleaned_data
-        picked: Mentions | None
-        if "players" in data and "trophies" in data:
+        picked = None  # a form without the fields keeps the stored ones
+        if "picked_players" in data and "picked_trophies" in data:
             picked = Mentions(
-                {player.pk for player in data["players"]},
-                {trophy.pk for trophy in data["trophies"]},
+                {player.pk for player in data["picked_players"]},
+                {trophy.pk for trophy in data["picked_trophies"]},
             )
-        else:  # a form without the fields changes no links
-            picked = links_of(obj) if change else None
-        article_save(article=obj, keep=picked, tags=data.get("tags"))
+        article_save(
+            article=obj,
+            actor=Actor.of(request.user, Via.ADMIN),
+            picked=picked,
+            tags=data.get("tags"),
+            base_version=data.get("base_version"),
+        )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and not self.has_publish_permission(request)
+            and any(field in request.POST for field in PUBLISHING_FIELDS)
+        ):
+            raise PermissionDenied("Only editors can publish or schedule articles.")
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Someone saved between this form's check and its save (the save was rolled
+            # back): the form, asked again, now sees the stored version and says so.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def revision_names(self, snapshots: Sequence[Mapping[str, Any]]) -> dict[str, dict[Any, str]]:
+        def ids(*fields: str) -> set[int]:
+            return {pk for data in snapshots for field in fields for pk in data.get(field, [])}
+
+        people = dict(
+            Player.objects.filter(pk__in=ids("players", "picked_players")).values_list("pk", "name")
+        )
+        cups = dict(
+            Trophy.objects.filter(pk__in=ids("trophies", "picked_trophies")).values_list(
+                "pk", "name"
+            )
+        )
+        tags = dict(Tag.objects.filter(pk__in=ids("tags")).values_list("pk", "name"))
+        return {
+            "players": people,
+            "picked_players": people,
+            "trophies": cups,
+            "picked_trophies": cups,
+            "tags": tags,
+        }
+
+    def compare(self, before: Any, after: Any, names: Any = None) -> list[Change]:
+        return compare(before, after, names or self.revision_names([before, after]))
+
+    def restore_revision(self, request: HttpRequest, obj: Article, revision: Revision) -> None:
+        if not self.has_publish_permission(request) and (
+            revision.data["status"] == Article.Status.PUBLISHED
+            or obj.status == Article.Status.PUBLISHED
+        ):
+            raise PermissionDenied("Only editors can restore a version that is published.")
+        if Article.objects.filter(slug=revision.data["slug"]).exclude(pk=obj.pk).exists():
+            raise RestoreRefused(
+                f"That version's address /news/{revision.data['slug']}/ is now another "
+                "article's: change one of the two slugs first."
+            )
+        article_restore(
+            article=obj,
+            revision=revision,
+            actor=Actor(Via.RESTORE, cast(User, request.user), note=f"revision {revision.pk}"),
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The form's many-to-many fields were saved by article_save; only formsets remain.
@@ -237,32 +317,4 @@ class ArticleAdmin(admin.ModelAdmin):
         return response
 
     def import_stories_view(self, request: HttpRequest) -> TemplateResponse:
-        """Upload story files and import them with the same code as `import_stories`."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = ImportStoriesForm(request.POST or None, request.FILES or None)
-        if not self.has_publish_permission(request):
-            # Contributors' stories arrive as drafts, and only new ones.
-            status = cast(forms.ChoiceField, form.fields["status"])
-            status.choices = [(Article.Status.DRAFT, "Draft")]
-            status.initial = Article.Status.DRAFT
-            del form.fields["update"]
-        results, summary = [], None
-        if request.method == "POST" and form.is_valid():
-            results = import_uploads(
-                form.cleaned_data["files"],
-                update=form.cleaned_data.get("update", False),
-                status=form.cleaned_data["status"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            summary = Summary.of(results)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import stories",
-            "form": form,
-            "results": results,
-            "summary": summary,
-            "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
-        }
-        return TemplateResponse(request, "admin/articles/article/import_stories.html", context)
+        return import_stories_page(self, request)

@@ -20,8 +20,9 @@ from articles.importing import Outcome, import_story
 from articles.models import Article, ArticleQuerySet, Tag
 from articles.schemas import ArticleIn, ArticleListOut, ArticleOut, ArticlePatch, StoryIn, StoryOut
 from articles.search import matching_ids
-from articles.services import article_save, links_of
+from articles.services import EditConflict, article_save
 from players.models import Player
+from revisions.models import Actor, Via
 from tokens.auth import TokenAuth
 from trophies.models import Trophy
 
@@ -94,7 +95,27 @@ def get_article(
 ) -> Article:
     article = get_object_or_404(Article.objects.for_detail(), slug=slug)
     last_modified(response, article.updated_at)
+    response["ETag"] = etag(article)
     return article
+
+
+def etag(article: Article) -> str:
+    """The article's version as an entity tag: a PATCH sends it back in If-Match."""
+    return f'"v{article.version}"'
+
+
+def based_on(request: HttpRequest, article: Article) -> int | None:
+    """The version a PATCH is based on, from its If-Match (None without one: no check).
+    A tag that is not one of this article's versions can match nothing, so -1."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = {tag.strip() for tag in header.split(",")}
+    if "*" in tags:
+        return None
+    if etag(article) in tags:
+        return article.version
+    return -1
 
 
 @router.post(
@@ -103,7 +124,9 @@ def get_article(
     response=responses({201: ArticleOut}, *WRITE_ERRORS, 409),
     summary="Write an article (publishing needs the publish permission)",
 )
-def create_article(request: HttpRequest, payload: ArticleIn) -> Status[Article]:
+def create_article(
+    request: HttpRequest, response: HttpResponse, payload: ArticleIn
+) -> Status[Article]:
     require(request, "articles.add_article")
     if payload.status == Article.Status.PUBLISHED.value:
         require(request, "articles.publish_article")
@@ -124,20 +147,29 @@ def create_article(request: HttpRequest, payload: ArticleIn) -> Status[Article]:
         published_at=aware(payload.published_at) if payload.published_at else timezone.now(),
     )
     try:
-        article_save(article=article, tags=tags)
+        article_save(article=article, actor=Actor.of(request.user, Via.API), tags=tags)
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{slug}” already exists.") from None
+    response["ETag"] = etag(article)
     return Status(201, Article.objects.with_relations().get(pk=article.pk))
 
 
 @router.patch(
     "/{slug}",
     auth=TokenAuth(),
-    response=responses({200: ArticleOut}, *WRITE_ERRORS, 404, 409),
+    response=responses({200: ArticleOut}, *WRITE_ERRORS, 404, 409, 412),
     summary="Change some fields of an article, draft or published",
+    description=(
+        "Send the ETag of the version you read (every article response has one) in "
+        "If-Match: if the article changed since, the PATCH is refused with 412 and changes "
+        "nothing, so nobody overwrites a change they never saw."
+    ),
 )
 def update_article(
-    request: HttpRequest, payload: ArticlePatch, slug: str = Path(..., pattern=SLUG_PATTERN)
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: ArticlePatch,
+    slug: str = Path(..., pattern=SLUG_PATTERN),
 ) -> Article:
     require(request, "articles.change_article")
     article = get_object_or_404(Article, slug=slug)
@@ -156,9 +188,19 @@ def update_article(
     for field, value in changes.items():
         setattr(article, field, value)
     try:
-        article_save(article=article, keep=links_of(article), tags=tags)
+        article_save(
+            article=article,
+            actor=Actor.of(request.user, Via.API),
+            tags=tags,
+            base_version=based_on(request, article),
+        )
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{new_slug}” already exists.") from None
+    except EditConflict as conflict:
+        raise HttpError(
+            412, f'{conflict} Its ETag is now "v{conflict.version}": read it again.'
+        ) from None
+    response["ETag"] = etag(article)
     return Article.objects.with_relations().get(pk=article.pk)
 
 

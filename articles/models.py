@@ -260,8 +260,24 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # Who and what the article is about: found in its text on every save, plus the ones an
+    # editor picked by hand (kept by every relink and import, whatever the text says).
     players = models.ManyToManyField(Player, blank=True, related_name="articles")
     trophies = models.ManyToManyField(Trophy, blank=True, related_name="articles")
+    picked_players = models.ManyToManyField(
+        Player,
+        blank=True,
+        related_name="+",
+        verbose_name="also about (players and staff)",
+        help_text="People the story is about that its text does not name.",
+    )
+    picked_trophies = models.ManyToManyField(
+        Trophy,
+        blank=True,
+        related_name="+",
+        verbose_name="also about (trophies)",
+        help_text="Trophies the story is about that its text does not name.",
+    )
     source_name = models.CharField(max_length=255, blank=True, editable=False)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     # The import identity, "<date>/<headline slug>": unique, so concurrent imports of one story
@@ -275,6 +291,9 @@ class Article(models.Model):
     card_html = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up by one with every editorial save: a form or an API client that read an older
+    # version is refused instead of overwriting what it never saw (the API's ETag).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -8,7 +8,9 @@ A request never renders Markdown or matches names.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connections, router, transaction
 from django.template.loader import render_to_string
@@ -17,6 +19,9 @@ from articles.mentions import MentionIndex, Mentions
 from articles.models import IMAGE_WIDTHS, Article, SlugRedirect, Tag
 from articles.rendering import render_body
 from images.processing import sync_renditions
+from players.models import Player
+from revisions.models import Actor, Revision, record, when
+from trophies.models import Trophy
 
 # What the body's text decides; relinking writes these and nothing an editor set.
 DERIVED_FIELDS = ("body_html", "excerpt", "word_count", "card_html")
@@ -39,40 +44,102 @@ def render_article(article: Article, *, index: MentionIndex) -> Mentions:
     return rendered.mentions
 
 
+class EditConflict(Exception):
+    """A save based on a version of the article older than the stored one: refused, so that
+    nobody overwrites a change they never saw. Says who made the stored version and when."""
+
+    def __init__(self, article: Article, *, version: int, latest: Revision | None) -> None:
+        self.article, self.version, self.latest = article, version, latest
+        by = f" by {latest.author}" if latest else ""
+        at = f" at {when(latest)}" if latest else ""
+        title = latest.object_repr if latest else article.title
+        super().__init__(
+            f"“{title}” was changed{by}{at}, after you read it; your changes are not saved."
+        )
+
+
+def snapshot(
+    article: Article, *, tags: Iterable[int], links: Mentions, picked: Mentions
+) -> dict[str, Any]:
+    """The article's whole content, as a revision keeps it (ids for what it links to)."""
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "status": article.status,
+        "published_at": article.published_at.astimezone(dt.UTC).isoformat(),
+        "author": article.author,
+        "image": article.image.name or "",
+        "image_alt": article.image_alt,
+        "tags": sorted(tags),
+        "players": sorted(links.player_ids),
+        "trophies": sorted(links.trophy_ids),
+        "picked_players": sorted(picked.player_ids),
+        "picked_trophies": sorted(picked.trophy_ids),
+    }
+
+
 def article_save(
     *,
     article: Article,
+    actor: Actor | None,
     index: MentionIndex | None = None,
-    keep: Mentions | None = None,
+    picked: Mentions | None = None,
     tags: Iterable[Tag] | None = None,
     update_fields: Iterable[str] | None = None,
+    base_version: int | None = None,
 ) -> Article:
     """Save the article and everything derived from it, in one transaction.
 
     Renders and sanitises the body, stores the card, excerpt and word count, saves the row
     (its post_save bumps the page cache's content version inside this transaction, so pages
     and content change together), points `players` and `trophies` at what the text mentions
-    plus `keep` (links picked by hand that the caller wants kept), sets `tags` when given,
-    leaves a redirect behind a changed slug and brings the image renditions up to date.
-    `update_fields` limits the row's write to those fields (the derived ones are added;
+    plus the links picked by hand (`picked`, or the stored ones when None), sets `tags` when
+    given, leaves a redirect behind a changed slug and brings the image renditions up to
+    date. `update_fields` limits the row's write to those fields (the derived ones are added;
     `updated_at`, the time of the last editorial change, only when named).
+
+    An editorial save (an `actor` says who or what makes it) raises the article's version
+    and records a revision of its whole content; with `base_version`, it is refused with
+    `EditConflict` when the stored article is no longer that version. A save without an
+    actor (relinking after names changed) writes what the text decides and nothing else.
     """
     index = index or MentionIndex.from_database()
-    mentions = render_article(article, index=index)
-    if keep is not None:
-        mentions = mentions | keep
     is_new = article.pk is None
+    stored_picks = Mentions(set(), set()) if is_new else picked_links(article)
+    picked = stored_picks if picked is None else picked
+    links = render_article(article, index=index) | picked
     old_slug = article.loaded_slug
     article.card_html = render_card(article)
     using = router.db_for_write(Article, instance=article)
+    fields = None if update_fields is None else {*update_fields, *DERIVED_FIELDS}
     with transaction.atomic(using=using):
-        if update_fields is not None:
-            article.save(update_fields={*update_fields, *DERIVED_FIELDS})
+        if actor is not None and not is_new:
+            stored = (
+                Article.objects.using(using)
+                .select_for_update()
+                .filter(pk=article.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if base_version is not None and stored != base_version:
+                latest = Revision.objects.latest_of(article)
+                raise EditConflict(article, version=stored, latest=latest)
+            article.version = stored + 1
+            if fields is not None:
+                fields.add("version")
+        if fields is not None:
+            article.save(update_fields=fields)
         else:
             article.save()
-        _set_links(article, mentions, is_new=is_new, using=using)
-        if tags is not None:
-            article.tags.set(tags)
+        _set_links(article, links, is_new=is_new, using=using)
+        if picked != stored_picks:
+            article.picked_players.set(picked.player_ids)
+            article.picked_trophies.set(picked.trophy_ids)
+        tag_list = None if tags is None else list(tags)
+        if tag_list is not None:
+            article.tags.set(tag_list)
         if old_slug and old_slug != article.slug:
             # Links to the old address keep working, with a permanent redirect.
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
@@ -81,7 +148,35 @@ def article_save(
         if sync_renditions(article, "image", "image_renditions", IMAGE_WIDTHS):
             article.card_html = render_card(article)
             Article.objects.filter(pk=article.pk).update(card_html=article.card_html)
+        if actor is not None:
+            if tag_list is not None:
+                tag_ids = [tag.pk for tag in tag_list]
+            else:
+                tag_ids = [] if is_new else list(article.tags.values_list("pk", flat=True))
+            data = snapshot(article, tags=tag_ids, links=links, picked=picked)
+            record(article, data=data, actor=actor)
     return article
+
+
+def article_restore(*, article: Article, revision: Revision, actor: Actor) -> Article:
+    """Put the article back as `revision` has it (its text, state, time, image, tags and
+    hand-picked links; what the text names is found again), as a new revision."""
+    data = revision.data
+    for name in ("title", "slug", "standfirst", "body", "status", "author", "image_alt"):
+        setattr(article, name, data[name])
+    article.published_at = dt.datetime.fromisoformat(data["published_at"])
+    if data["image"] != article.image.name and (
+        not data["image"] or article.image.storage.exists(data["image"])
+    ):
+        article.image.name = data["image"]
+    players = Player.objects.filter(pk__in=data["picked_players"]).values_list("pk", flat=True)
+    trophies = Trophy.objects.filter(pk__in=data["picked_trophies"]).values_list("pk", flat=True)
+    return article_save(
+        article=article,
+        actor=actor,
+        picked=Mentions(set(players), set(trophies)),
+        tags=Tag.objects.filter(pk__in=data["tags"]),
+    )
 
 
 def _set_links(article: Article, mentions: Mentions, *, is_new: bool, using: str) -> None:
@@ -112,10 +207,18 @@ def _set_links(article: Article, mentions: Mentions, *, is_new: bool, using: str
 
 
 def links_of(article: Article) -> Mentions:
-    """The players and trophies the article links to now (to keep them on a save)."""
+    """Every player and trophy the article links to now (found in the text or picked)."""
     return Mentions(
         set(article.players.values_list("pk", flat=True)),
         set(article.trophies.values_list("pk", flat=True)),
+    )
+
+
+def picked_links(article: Article) -> Mentions:
+    """The players and trophies an editor picked by hand for the article."""
+    return Mentions(
+        set(article.picked_players.values_list("pk", flat=True)),
+        set(article.picked_trophies.values_list("pk", flat=True)),
     )
 
 
@@ -134,6 +237,6 @@ def relink_articles(
         articles = articles.filter(pk__in=list(pks))
     count = 0
     for article in articles.iterator(chunk_size=batch_size):
-        article_save(article=article, index=index, update_fields=())
+        article_save(article=article, actor=None, index=index, update_fields=())
         count += 1
     return count

@@ -54,13 +54,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ninja",
     "axes",
+    "django_tasks_db",
     "fanportal",
     "pagecache",
+    "revisions",
     "tokens",
     "players",
     "trophies",
     "articles",
 ]
+
+# Background work (relinking articles after a name changes) goes through django.tasks, kept in
+# the site's own database and run by `manage.py db_worker`, which `make run` and `make serve`
+# start with the server. Tests run tasks at once instead (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     # First: a cached page is served without the rest (it keeps the headers they gave it).

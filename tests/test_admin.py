@@ -50,7 +50,12 @@ def test_article_list_shows_state(editor, seeded):
 def test_player_autocomplete_for_articles(editor):
     response = editor.get(
         "/admin/autocomplete/",
-        {"term": "kell", "app_label": "articles", "model_name": "article", "field_name": "players"},
+        {
+            "term": "kell",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "picked_players",
+        },
     )
     assert [item["text"] for item in response.json()["results"]] == ["Caoimhín Kelleher"]
 
@@ -68,7 +73,7 @@ def test_saving_in_the_admin_renders_and_links_mentions_and_keeps_hand_picks(edi
             "published_at_0": "2024-03-01",
             "published_at_1": "12:00:00",
             "author": "Desk",
-            "players": [salah.pk],
+            "picked_players": [salah.pk],
         },
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]

@@ -206,6 +206,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.models import Article, Tag
 from articles.services import article_save
+from revisions.models import Actor, Via
 from images.processing import reencode
 from tokens.models import ApiToken
 editor = User.objects.create_user("editor", password="a-long-password-1")
@@ -216,7 +217,7 @@ article.tags.add(Tag.objects.create(name="Final", slug="final"))
 buffer = io.BytesIO(); Image.new("RGB", (900, 500), (200, 16, 46)).save(buffer, "JPEG")
 article.image_alt = "The trophy"
 article.image.save("cup.jpg", reencode(SimpleUploadedFile("cup.jpg", buffer.getvalue()), "cup.jpg"), save=False)
-article_save(article=article)
+article_save(article=article, actor=Actor(Via.ADMIN))
 """
 
 

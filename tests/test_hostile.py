@@ -16,6 +16,7 @@ from articles.models import Article, Tag
 from articles.services import article_save
 from players.models import Player
 from players.services import player_save
+from revisions.models import Actor, Via
 from tokens.models import ApiToken
 from trophies.models import Honour, Trophy
 from trophies.services import trophy_save
@@ -159,7 +160,7 @@ def hostile(club, admin_user):
         )
         article = Article.objects.get(source_name=f"{payload}.txt")
         article.author = payload[:100]
-        article_save(article=article, tags=[tag])
+        article_save(article=article, actor=Actor(Via.ADMIN), tags=[tag])
         articles.append(article)
     return articles
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from players.models import Player
+from revisions.models import Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,10 @@ def test_editor_publish_and_unpublish_actions_are_logged(editor, make_article):
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     history = editor.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
-    assert "Published." in history and "Unpublished." in history and "editor" in history
+    made = [(r.user and r.user.username, r.data["status"]) for r in Revision.objects.of(article)]
+    assert made == [("editor", "draft"), ("editor", "published"), (None, "draft")]  # newest first
+    assert history.count("Changed status") == 2 and "Changed status and publication time" in history
+    assert "First version" in history
 
 
 def test_contributor_writes_a_draft(contributor):
@@ -240,4 +244,6 @@ def test_history_shows_who_changed_what(editor, make_article):
         ),
     )
     history = editor.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
-    assert "<td>editor</td>" in history and "<td>Changed Title" in history
+    assert '<td>editor <span class="revision-via">via the admin</span></td>' in history
+    assert "<td>Changed title <strong" in history
+    assert '<dd class="revision-title"><del>Before</del> → <ins>After</ins></dd>' in history

@@ -12,6 +12,7 @@ from articles.services import article_save, relink_articles
 from pagecache.models import ContentVersion
 from players.models import Player
 from players.services import player_save
+from revisions.models import Actor, Via
 from trophies.models import Trophy
 from trophies.services import trophy_save
 
@@ -20,6 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def version() -> int:
     return ContentVersion.objects.get().value
+
+
+ADMIN = Actor(Via.ADMIN)
 
 
 def test_saving_the_row_alone_renders_nothing(db):
@@ -36,6 +40,7 @@ def test_article_save_derives_everything_a_page_reads(club):
             status=Article.Status.PUBLISHED,
             body="Virgil van Dijk <script>x()</script> scored in the **Carabao Cup** final.",
         ),
+        actor=ADMIN,
         tags=[Tag.objects.create(name="Final", slug="final")],
     )
     stored = Article.objects.get(pk=article.pk)
@@ -57,11 +62,12 @@ def test_links_picked_by_hand_are_kept_with_those_found(club):
     salah = Player.objects.get(slug="mohamed-salah")
     article = article_save(
         article=Article(title="A quiet night", slug="quiet", body="Nobody named here."),
-        keep=Mentions({salah.pk}, set()),
+        actor=ADMIN,
+        picked=Mentions({salah.pk}, set()),
     )
     assert list(article.players.all()) == [salah]
     article.body = "Virgil van Dijk spoke."
-    article_save(article=article, keep=Mentions({salah.pk}, set()))
+    article_save(article=article, actor=ADMIN)  # the stored picks are kept
     assert set(article.players.values_list("slug", flat=True)) == {
         "mohamed-salah",
         "virgil-van-dijk",
@@ -69,10 +75,10 @@ def test_links_picked_by_hand_are_kept_with_those_found(club):
 
 
 def test_a_changed_slug_leaves_a_redirect(db):
-    article = article_save(article=Article(title="First", slug="first", body="Text."))
+    article = article_save(article=Article(title="First", slug="first", body="Text."), actor=ADMIN)
     article = Article.objects.get(pk=article.pk)
     article.slug = "second"
-    article_save(article=article)
+    article_save(article=article, actor=ADMIN)
     assert list(SlugRedirect.objects.values_list("old_slug", "article__slug")) == [
         ("first", "second")
     ]
@@ -81,11 +87,11 @@ def test_a_changed_slug_leaves_a_redirect(db):
 def test_the_content_version_moves_with_the_write_and_not_without_it(db):
     before = version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        article_save(article=Article(title="Rolled back", slug="rolled", body="Text."))
+        article_save(article=Article(title="Rolled back", slug="rolled", body="Text."), actor=ADMIN)
         assert version() > before  # inside the write's transaction
         raise RuntimeError
     assert version() == before and not Article.objects.exists()
-    article_save(article=Article(title="Kept", slug="kept", body="Text."))
+    article_save(article=Article(title="Kept", slug="kept", body="Text."), actor=ADMIN)
     assert version() > before
 
 
