@@ -48,10 +48,14 @@ def paragraphs(before: str, after: str, *, context: int = 1) -> SafeString:
     old = [p.strip() for p in _PARAGRAPHS.split(before.strip())] if before.strip() else []
     new = [p.strip() for p in _PARAGRAPHS.split(after.strip())] if after.strip() else []
     blocks: list[SafeString] = []
+    shown = 0
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    # Counted first: get_grouped_opcodes trims the matcher's own list of opcodes.
+    equal = sum(a2 - a1 for op, a1, a2, _, _ in matcher.get_opcodes() if op == "equal")
     for group in matcher.get_grouped_opcodes(context):
         for op, a1, a2, b1, b2 in group:
             if op == "equal":
+                shown += a2 - a1
                 blocks.extend(format_html("<p>{}</p>", text) for text in old[a1:a2])
             elif op == "replace" and a2 - a1 == b2 - b1:
                 blocks.extend(
@@ -61,13 +65,7 @@ def paragraphs(before: str, after: str, *, context: int = 1) -> SafeString:
             else:
                 blocks.extend(format_html("<p><del>{}</del></p>", text) for text in old[a1:a2])
                 blocks.extend(format_html("<p><ins>{}</ins></p>", text) for text in new[b1:b2])
-    unchanged = sum(a2 - a1 for op, a1, a2, _, _ in matcher.get_opcodes() if op == "equal") - sum(
-        a2 - a1
-        for group in matcher.get_grouped_opcodes(context)
-        for op, a1, a2, _, _ in group
-        if op == "equal"
-    )
-    if unchanged:
+    if unchanged := equal - shown:
         blocks.append(
             format_html(
                 '<p class="revision-unchanged">{} unchanged paragraph{}</p>',

@@ -1,0 +1,164 @@
+"""Nothing lost: a save based on an older version than the stored one is refused, in the
+admin (the form comes back with the editor's text, who saved first and the difference) and
+in the API (If-Match with a stale ETag: 412, nothing changed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from articles.models import Article
+from articles.services import EditConflict, article_save
+from revisions.models import Actor, Revision, Via, when
+from tests.test_api import auth, editor_token, token_for  # noqa: F401, F811  (fixtures)
+from tests.test_roles import article_form, editor, member  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(make_article):
+    return make_article(
+        title="Derby day", slug="derby", standfirst="Old standfirst", body="Salah scored."
+    )
+
+
+def form_of(article: Article, **changes) -> dict:
+    published = article.published_at.astimezone()
+    fields = {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "published_at_0": published.strftime("%Y-%m-%d"),
+        "published_at_1": published.strftime("%H:%M:%S"),
+        "base_version": article.version,
+    }
+    return article_form(**{**fields, **changes})
+
+
+def test_a_stale_admin_form_is_refused_with_the_text_kept_and_the_difference(
+    editor,  # noqa: F811
+    story,
+):
+    url = f"/admin/articles/article/{story.pk}/change/"
+    loaded = editor.get(url).content.decode()
+    assert 'name="base_version" value="1"' in loaded
+    # A second editor saves a better standfirst first.
+    other = member(Client(), "other", "Editors")
+    assert other.post(url, form_of(story, standfirst="New standfirst")).status_code == 302
+    # The first editor, still on version 1, saves a new paragraph.
+    mine = form_of(story, body="Salah scored.\n\nA paragraph of mine.")
+    response = editor.post(url, mine)
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    latest = Revision.objects.latest_of(story)
+    assert latest is not None and latest.user.username == "other"
+    assert (
+        f"Someone else saved this article after you opened it by other at {when(latest)}. "
+        "Your text is still in the form and not saved."
+    ) in page
+    # Their standfirst would go back, and my paragraph would come in:
+    assert (
+        '<dd class="revision-standfirst"><del>New standfirst</del> → <ins>Old standfirst</ins>'
+        in page
+    )
+    assert "<p><ins>A paragraph of mine.</ins></p>" in page
+    # My text is still in the form, now based on their version; theirs is what is stored.
+    assert "A paragraph of mine.</textarea>" in page
+    assert 'name="base_version" value="2"' in page
+    stored = Article.objects.get(pk=story.pk)
+    assert (stored.standfirst, stored.body, stored.version) == (
+        "New standfirst",
+        "Salah scored.",
+        2,
+    )
+    # Saving again, having seen theirs, replaces it knowingly.
+    again = editor.post(url, {**mine, "base_version": "2", "standfirst": "New standfirst"})
+    assert again.status_code == HTTPStatus.FOUND
+    stored.refresh_from_db()
+    assert (stored.standfirst, stored.body) == (
+        "New standfirst",
+        "Salah scored.\n\nA paragraph of mine.",
+    )
+
+
+def test_the_service_refuses_a_stale_base_inside_its_transaction(story):
+    story.title = "Mine"
+    article_save(article=Article.objects.get(pk=story.pk), actor=Actor(Via.ADMIN))  # v2
+    with pytest.raises(EditConflict) as refused:
+        article_save(article=story, actor=Actor(Via.ADMIN), base_version=1)
+    assert str(refused.value) == (
+        f"“Derby day” was changed by the admin at {when(Revision.objects.latest_of(story))}, "
+        "after you read it; your changes are not saved."
+    )
+    stored = Article.objects.get(pk=story.pk)
+    assert (stored.title, stored.version, Revision.objects.of(story).count()) == (
+        "Derby day",
+        2,
+        2,
+    )
+
+
+def patch(client, slug: str, token: str, body: dict, **headers):
+    return client.patch(
+        f"/api/articles/{slug}",
+        json.dumps(body),
+        content_type="application/json",
+        **auth(token),
+        **headers,
+    )
+
+
+def test_the_api_gives_etags_and_refuses_a_stale_if_match_with_412(client, editor_token, story):
+    read = client.get("/api/articles/derby")
+    assert read["ETag"] == '"v1"'
+    first = patch(client, "derby", editor_token, {"standfirst": "One"}, HTTP_IF_MATCH='"v1"')
+    assert first.status_code == HTTPStatus.OK and first["ETag"] == '"v2"'
+    stale = patch(client, "derby", editor_token, {"standfirst": "Two"}, HTTP_IF_MATCH='"v1"')
+    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+    latest = Revision.objects.latest_of(story)
+    assert stale.json() == {
+        "detail": f"“Derby day” was changed by editor at {when(latest)}, after you read it; "
+        'your changes are not saved. Its ETag is now "v2": read it again.'
+    }
+    stored = Article.objects.get(pk=story.pk)
+    assert (stored.standfirst, stored.version, Revision.objects.of(story).count()) == (
+        "One",
+        2,
+        2,
+    )
+    # A tag that was never this article's, and a weak one, match nothing either.
+    for tag in ('"v99"', 'W/"v2"', "garbage"):
+        response = patch(client, "derby", editor_token, {"standfirst": "X"}, HTTP_IF_MATCH=tag)
+        assert response.status_code == HTTPStatus.PRECONDITION_FAILED, tag
+    # The current tag, one of a list, or * match; no If-Match means no check.
+    assert (
+        patch(
+            client, "derby", editor_token, {"standfirst": "3"}, HTTP_IF_MATCH='"v1", "v2"'
+        ).status_code
+        == 200
+    )
+    assert (
+        patch(client, "derby", editor_token, {"standfirst": "4"}, HTTP_IF_MATCH="*").status_code
+        == 200
+    )
+    assert patch(client, "derby", editor_token, {"standfirst": "5"}).status_code == 200
+    assert Article.objects.get(pk=story.pk).version == 5
+
+
+def test_a_created_article_carries_its_etag(client, editor_token, club):
+    response = client.post(
+        "/api/articles",
+        json.dumps({"title": "New", "body": "Text."}),
+        content_type="application/json",
+        **auth(editor_token),
+    )
+    assert response.status_code == HTTPStatus.CREATED and response["ETag"] == '"v1"'
+    assert re.fullmatch(r'"v\d+"', response["ETag"])
+    assert User.objects.get(username="editor") == Revision.objects.get().user
