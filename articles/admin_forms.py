@@ -28,8 +28,8 @@ REVISION_LABELS = {
     "image": "Image",
     "image_alt": "Image description",
     "tags": "Tags",
-    "players": "Players and staff linked",
-    "trophies": "Trophies linked",
+    "players": "Linked people",
+    "trophies": "Linked trophies",
     "picked_players": "Also about (players and staff)",
     "picked_trophies": "Also about (trophies)",
 }
@@ -100,6 +100,11 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
 
+    def clean_body(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF; the stored text (and so every
+        # revision and diff) keeps the LF that imports and the API give.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         base = data.get("base_version")
@@ -135,7 +140,9 @@ class ArticleForm(forms.ModelForm):
             message,
             compare(theirs, mine, names=names),
         )
-        self.add_error(None, message)
+        # The panel above the form says it all; the form's error (which also tells the
+        # autosave script that this save was refused) points at it.
+        self.add_error(None, "Not saved: see what differs above.")
         bound = cast(QueryDict, self.data).copy()
         bound[self.add_prefix("base_version")] = str(stored.version)
         self.data = bound
@@ -148,7 +155,9 @@ class ArticleForm(forms.ModelForm):
             if field in data:
                 snapshot[field] = data[field]
         if data.get("published_at"):
-            snapshot["published_at"] = data["published_at"].astimezone(dt.UTC).isoformat()
+            snapshot["published_at"] = (
+                data["published_at"].astimezone(dt.UTC).replace(microsecond=0).isoformat()
+            )
         for field in ("tags", "picked_players", "picked_trophies"):
             if field in data:
                 snapshot[field] = sorted(obj.pk for obj in data[field])

@@ -105,6 +105,13 @@ def value(before: Any, after: Any) -> SafeString:
     return format_html("<del>{}</del> → <ins>{}</ins>", shown(before), shown(after))
 
 
+def similar(before: str, after: str) -> bool:
+    """Whether two lines are one text edited (shown word by word) rather than one text
+    replaced by another (shown whole, old then new)."""
+    old, new = before.split(), after.split()
+    return len(old) > 3 and difflib.SequenceMatcher(a=old, b=new).ratio() >= 0.6
+
+
 def compare(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
@@ -131,7 +138,7 @@ def compare(
             html = paragraphs(str(old or ""), str(new or ""))
         elif isinstance(old, list):
             html = items(old, new or [], names.get(field, {}))
-        elif isinstance(old, str) and isinstance(new, str) and (len(old) > 40 or len(new) > 40):
+        elif isinstance(old, str) and isinstance(new, str) and similar(old, new):
             html = words(old, new)
         else:
             html = value(old, new)

@@ -100,5 +100,6 @@ def record(obj: models.Model, *, data: dict[str, Any], actor: Actor) -> Revision
 
 
 def when(revision: Revision) -> str:
-    """ "1 December 2026, 12:03" in the site's time zone."""
-    return date_format(localtime(revision.created_at), "j F Y, H:i")
+    """ "1 December 2026, 12:03:07" in the site's time zone (to the second: one minute
+    can hold several revisions)."""
+    return date_format(localtime(revision.created_at), "j F Y, H:i:s")
