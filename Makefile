@@ -15,13 +15,30 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 $$HOME/.pyenv/versio
 # Local runs are development runs: debug on, so no secret key is needed.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run serve demo test lint format fuzz bench soak editor clean
+.PHONY: run serve worker demo test lint format fuzz bench soak editor clean
+
+# The task worker (django-tasks-db's db_worker: relinking stories after a name changes) runs
+# beside the server, as one command. Each starts in a process group of its own, with Ctrl-C's
+# signal back to its default (a shell starts background commands ignoring it), so this shell
+# alone decides: Ctrl-C, a kill of make or a closed terminal stops the whole server (the
+# development server's reloader child too) with SIGINT; when the server has gone, for whatever
+# reason, the worker gets one SIGTERM, finishes the task in hand and leaves. Nothing is left
+# running. --no-reload: the worker's reloader would run it as a child out of the trap's reach.
+DETACH = $(PY) -c 'import os, signal, sys; os.setpgrp(); signal.signal(signal.SIGINT, signal.SIG_DFL); \
+	os.execvp(sys.argv[1], sys.argv[1:])'
+with_worker = $(DETACH) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(DETACH) $(1) & server=$$!; \
+	trap 'kill -INT -$$server 2>/dev/null' INT TERM HUP; \
+	wait $$server; status=$$?; \
+	while kill -0 $$server 2>/dev/null; do wait $$server; status=$$?; done; \
+	kill -TERM $$worker 2>/dev/null; wait $$worker; \
+	exit $$status
 
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(call with_worker,$(PY) manage.py runserver $(HOST):$(PORT))
 
 # Production mode on this machine: debug off, static files collected and served compressed by
-# whitenoise, gunicorn with gunicorn.conf.py. Needs DJANGO_SECRET_KEY.
+# whitenoise, gunicorn with gunicorn.conf.py and the task worker. Needs DJANGO_SECRET_KEY.
 serve: $(VENV)/.installed
 	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
 		echo "make serve runs with debug off: set DJANGO_SECRET_KEY first, for example" >&2; \
@@ -29,7 +46,12 @@ serve: $(VENV)/.installed
 		exit 1; fi
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --no-input -v 0
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input -v 0
-	DJANGO_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py fanportal.wsgi
+	@export DJANGO_DEBUG=0; $(call with_worker,$(BIN)/gunicorn -c gunicorn.conf.py fanportal.wsgi)
+
+# The worker alone, in the foreground: a deployment runs it as a second process beside the
+# app servers (one or more, on any machine that reaches the database).
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker
 
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v 0

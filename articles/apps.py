@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import transaction
+from django.db.models.signals import post_migrate, post_save, pre_delete
+
+if TYPE_CHECKING:
+    from players.models import Player
+    from trophies.models import Trophy
 
 
 def restore_search_triggers(sender: AppConfig, using: str, **kwargs: Any) -> None:
@@ -44,6 +50,52 @@ def render_missing_cards(sender: AppConfig, using: str, **kwargs: Any) -> None:
         )
 
 
+def enqueue_relink(instance: Player | Trophy, *, using: str, **arguments: Any) -> None:
+    """Relink, in the background once this transaction commits, the articles a change to a
+    player or trophy may affect (articles.tasks.relink_mentions_of takes the arguments)."""
+    from articles.tasks import Kind, relink_mentions_of
+    from players.models import Player
+
+    kind: Kind = "player" if isinstance(instance, Player) else "trophy"
+    transaction.on_commit(
+        functools.partial(relink_mentions_of.enqueue, kind=kind, pk=instance.pk, **arguments),
+        using=using,
+    )
+
+
+def relink_after_save(
+    sender: type[Player | Trophy],
+    instance: Player | Trophy,
+    created: bool,
+    raw: bool,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    """A new player or trophy, or one whose names or slug changed: relink what may mention
+    it. Nothing for a change to anything else (a bio, a photo). Rows loaded from a fixture or
+    a backup (raw) come with their articles already linked."""
+    from articles.tasks import name_change
+
+    if raw:
+        return
+    change = name_change(instance, created=created)
+    if not change:
+        return
+    enqueue_relink(instance, using=using, names=change.names, unlink=change.unlink)
+
+
+def relink_after_delete(
+    sender: type[Player | Trophy], instance: Player | Trophy, using: str, **kwargs: Any
+) -> None:
+    """A player or trophy about to be deleted: once the deletion commits, relink the articles
+    that link to it (read now, while the links exist) and those that name it, so that the
+    links in their text go too and an alias it shared with another becomes the other's.
+    One receiver, before the delete: on_commit runs the enqueue only if the delete commits."""
+    article_ids = sorted(instance.articles.using(using).values_list("pk", flat=True))
+    names = list(dict.fromkeys([*(instance.loaded_names or ()), *instance.names]))
+    enqueue_relink(instance, using=using, names=names, article_ids=article_ids)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
 
@@ -58,3 +110,13 @@ class ArticlesConfig(AppConfig):
         # when that is.
         watch(Article, schedule=Article.objects.next_scheduled, moment=Article.goes_live_at)
         watch(Tag, SlugRedirect)
+
+        # Mentions follow the squad: new names relink the stories that use them. Players and
+        # trophies cannot import articles, so the receivers live here.
+        from players.models import Player
+        from trophies.models import Trophy
+
+        for model in (Player, Trophy):
+            label = model._meta.label
+            post_save.connect(relink_after_save, sender=model, dispatch_uid=f"relink {label}")
+            pre_delete.connect(relink_after_delete, sender=model, dispatch_uid=f"unlink {label}")

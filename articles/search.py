@@ -4,18 +4,22 @@ Whatever a reader types becomes a list of plain words, each matched as a word pr
 required, so quotes, operators and odd characters can never make a query fail. Titles weigh
 most, then standfirsts, then bodies; ties go to the newer story. Snippets come back as safe
 HTML with the matches in <mark>.
+
+The same index finds the articles that name a player or trophy (`mentioning`), so that a new
+name or alias relinks those articles and not every one.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
-from articles.mentions import fold
+from articles.mentions import MentionIndex, Target, fold
 from articles.models import CARD_FIELDS, Article, public_sql
 from articles.rendering import plain_text
 
@@ -126,6 +130,87 @@ def matching_ids(query: str, *, vendor: str) -> tuple[str, list[str]]:
         return sql, [_PostgresSearch().tsquery(terms)]
     sql = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
     return sql, [_SqliteSearch().match(terms)]
+
+
+def mentioning(names: Iterable[str], *, batch_size: int = 500) -> set[int]:
+    """The ids of the articles, of any status, whose title, standfirst or body names one of
+    `names` as the mention matcher reads them (whole words, ignoring case, accents and hyphens).
+
+    The full-text index gives the candidates: on SQLite the articles holding a name as a
+    phrase, on PostgreSQL those holding every word of it (its parser reads "Van Dijk-led" as
+    "van", "dijk-led", "dijk", "led", so the phrase "van dijk" would miss it); the matcher
+    then reads just those articles' stored text and keeps the ones that really name one. A
+    name the index holds no word of (only stop words on PostgreSQL, such as "It", or no
+    letters at all) makes the matcher read every article instead. On PostgreSQL a name glued
+    to the next word by "/", "." or "@" ("Salah/Núñez", an e-mail address) is one word to the
+    parser and is not found; `manage.py relink_mentions` reads every article.
+    """
+    names = list(dict.fromkeys(name for name in names if name.strip()))
+    if not names:
+        return set()
+    if connection.vendor == "sqlite":
+        candidates = _sqlite_naming(names)
+    elif connection.vendor == "postgresql":
+        candidates = _postgres_naming(names)
+    else:
+        candidates = None
+    texts = Article.objects.order_by("pk").values_list("pk", "title", "standfirst", "body_html")
+    if candidates is None:
+        batches: Iterable[Iterable[tuple[int, str, str, str]]] = [
+            texts.iterator(chunk_size=batch_size)
+        ]
+    else:
+        # In batches: a name in most of 100,000 stories would pass too many ids for one query.
+        ids = sorted(candidates)
+        batches = (
+            texts.filter(pk__in=ids[start : start + batch_size])
+            for start in range(0, len(ids), batch_size)
+        )
+    # One target for every name: an alias two people share is ambiguous to a relink, but the
+    # articles that use it are still the ones a change to it affects.
+    index = MentionIndex([(Target("player", 0, ""), names)])
+    return {
+        pk
+        for batch in batches
+        for pk, title, standfirst, body_html in batch
+        if index.find(title) or index.find(standfirst) or index.find(plain_text(body_html))
+    }
+
+
+def _words(name: str) -> list[str]:
+    """A name's words as both indexes split text: runs of letters and digits, folded."""
+    return _WORD.findall(fold(name)[0])
+
+
+def _sqlite_naming(names: list[str]) -> set[int] | None:
+    phrases = []
+    for name in names:
+        words = _words(name)
+        if not words:
+            return None
+        phrases.append('"' + " ".join(words) + '"')
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s",
+            [" OR ".join(phrases)],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _postgres_naming(names: list[str]) -> set[int] | None:
+    texts = [" ".join(_words(name)) for name in names]
+    with connection.cursor() as cursor:
+        # Stop words are not in the index: a name of nothing else cannot be looked up in it.
+        cursor.execute(
+            "SELECT count(*) FROM unnest(%s::text[]) AS name"
+            " WHERE numnode(plainto_tsquery('fanportal_search', name)) = 0",
+            [texts],
+        )
+        if cursor.fetchone()[0]:
+            return None
+        query = " || ".join(["plainto_tsquery('fanportal_search', %s)"] * len(texts))
+        cursor.execute(f"SELECT id FROM articles_article WHERE search_vector @@ ({query})", texts)
+        return {row[0] for row in cursor.fetchall()}
 
 
 class _SqliteSearch:

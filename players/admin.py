@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from players.models import Player
@@ -21,4 +21,9 @@ class PlayerAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request: HttpRequest, obj: Player, form: Any, change: bool) -> None:
+        relinks = obj.names_changed()  # the save relinks in the background (articles.apps)
         player_save(player=obj)
+        if relinks:
+            self.message_user(
+                request, f"Relinking articles that may mention {obj.name}.", messages.INFO
+            )

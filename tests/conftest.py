@@ -35,6 +35,15 @@ def _no_page_cache(settings):
     forget()  # what this test's rolled-back database said
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background tasks run when they are enqueued, in the test's process: Django's immediate
+    # backend, as its testing docs suggest. Enqueuing follows a commit (transaction.on_commit),
+    # so a test sees a task run only if it commits or runs the callbacks
+    # (django_capture_on_commit_callbacks). tests/test_tasks.py runs the real worker once.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def club(db):
     """The demo club from seeds/club.toml: squad, staff, trophies and honours."""
@@ -57,6 +66,7 @@ def make_article(db):
     """Create a published article through the same save path as the admin and importer."""
     from articles.models import Article
     from articles.services import article_save
+    from revisions.models import Actor, Via
 
     counter = iter(range(1, 1_000_000))
 
@@ -67,6 +77,6 @@ def make_article(db):
         fields.setdefault("body", f"Paragraph of story {number}.")
         fields.setdefault("status", Article.Status.PUBLISHED)
         tags = fields.pop("tags", [])
-        return article_save(article=Article(**fields), tags=tags)
+        return article_save(article=Article(**fields), actor=Actor(Via.ADMIN), tags=tags)
 
     return make

@@ -1,6 +1,6 @@
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from trophies.models import Honour, Trophy, TrophyQuerySet
@@ -26,7 +26,12 @@ class TrophyAdmin(admin.ModelAdmin):
         return cast(TrophyQuerySet, super().get_queryset(request)).cabinet()
 
     def save_model(self, request: HttpRequest, obj: Trophy, form: Any, change: bool) -> None:
+        relinks = obj.names_changed()  # the save relinks in the background (articles.apps)
         trophy_save(trophy=obj)
+        if relinks:
+            self.message_user(
+                request, f"Relinking articles that may mention {obj.name}.", messages.INFO
+            )
 
     @admin.display(description="wins", ordering="honour_count")
     def honour_count(self, trophy: Trophy) -> int:

@@ -6,6 +6,8 @@ from articles.services import relink_articles
 
 
 class Command(BaseCommand):
+    # Saving a player or trophy relinks the articles it affects in the background
+    # (articles.tasks); this redoes every article, after a bulk change or a restore.
     help = "Re-render every article and recompute the players and trophies it mentions."
 
     def handle(self, *args: Any, **options: Any) -> None:
