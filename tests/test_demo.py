@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_club_counts(club):
-    assert str(club) == "35 people, 5 trophies, 47 honours"
+    assert str(club) == (
+        "35 people created, 5 trophies created, 47 honours created; 0 already there, "
+        "left as they are"
+    )
     assert Player.objects.squad().count() == 29
     assert Player.objects.staff().count() == 6
     assert set(Trophy.objects.values_list("slug", flat=True)) == {
@@ -52,11 +55,69 @@ def test_every_player_the_seed_stories_name_is_in_the_squad(club):
 
 
 def test_loading_twice_changes_nothing(club):
-    before = (Player.objects.count(), Trophy.objects.count(), Honour.objects.count())
+    before = fingerprint()
     out = io.StringIO()
     call_command("load_demo_club", stdout=out)
-    assert out.getvalue() == "Demo club loaded: 35 people, 5 trophies, 47 honours\n"
-    assert (Player.objects.count(), Trophy.objects.count(), Honour.objects.count()) == before
+    assert out.getvalue() == (
+        "Demo club: 0 people created, 0 trophies created, 0 honours created; "
+        "87 already there, left as they are\n"
+    )
+    assert fingerprint() == before
+
+
+def fingerprint() -> list[tuple]:
+    """Every row the loader writes, with every field and link."""
+    return [
+        *Player.objects.order_by("pk").values_list(),
+        *Trophy.objects.order_by("pk").values_list(),
+        *Honour.objects.order_by("pk").values_list(),
+        *Honour.squad.through.objects.order_by("pk").values_list(),
+    ]
+
+
+def test_an_editors_changes_survive_a_reload(club):
+    gomez = Player.objects.get(slug="joe-gomez")
+    gomez.aliases = "Joey"
+    gomez.bio = "Written by an editor."
+    player_save(player=gomez)
+    cup = Trophy.objects.get(slug="league-cup")
+    cup.aliases = "Carabao"
+    cup.save()
+    final = Honour.objects.get(trophy=cup, season="2023–24")
+    final.score = "1–0 a.e.t."
+    final.save()
+    final.squad.clear()
+    before = fingerprint()
+
+    call_command("load_demo_club", stdout=io.StringIO())
+
+    assert fingerprint() == before
+    assert Player.objects.get(slug="joe-gomez").aliases == "Joey"
+
+
+def test_what_is_missing_is_created_and_named(club):
+    Player.objects.get(slug="joe-gomez").delete()
+    Honour.objects.get(trophy__slug="league-cup", season="2023–24").delete()
+    out = io.StringIO()
+    call_command("load_demo_club", verbosity=2, stdout=out)
+    assert out.getvalue() == (
+        "created Joe Gomez\n"
+        "created League Cup 2023–24\n"
+        "Demo club: 1 person created, 0 trophies created, 1 honour created; "
+        "85 already there, left as they are\n"
+    )
+    final = Honour.objects.get(trophy__slug="league-cup", season="2023–24")
+    assert final.squad.filter(slug="joe-gomez").exists()
+
+
+def test_a_dry_run_says_what_it_would_create_and_writes_nothing(db):
+    out = io.StringIO()
+    call_command("load_demo_club", "--dry-run", stdout=out)
+    assert out.getvalue() == (
+        "Demo club (dry run): 35 people created, 5 trophies created, 47 honours created; "
+        "0 already there, left as they are\n"
+    )
+    assert not Player.objects.exists()
 
 
 def test_a_missing_club_file_is_a_one_line_error(db, tmp_path):
