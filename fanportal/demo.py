@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from players.models import Player
 from players.services import player_save
+from revisions.models import Actor, Via
 from trophies.models import Honour, Trophy
 from trophies.services import trophy_save
 
@@ -56,6 +57,7 @@ def load_demo_club(path: Path, *, dry_run: bool = False) -> DemoClub:
     lacks a name or names someone or something the file and the database do not have.
     """
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    actor = Actor(Via.DEMO, note=path.name)  # each row it creates starts its revisions
     people: list[dict[str, Any]] = data.get("people", [])
     trophy_entries: list[dict[str, Any]] = data.get("trophies", [])
 
@@ -75,7 +77,7 @@ def load_demo_club(path: Path, *, dry_run: bool = False) -> DemoClub:
             is_current=person.get("is_current", True),
             **{field: person[field] for field in PERSON_FIELDS if field in person},
         )
-        players[slug] = player_save(player=player)
+        players[slug] = player_save(player=player, actor=actor)
         created_people.append(player.name)
 
     trophies = Trophy.objects.in_bulk(
@@ -92,7 +94,7 @@ def load_demo_club(path: Path, *, dry_run: bool = False) -> DemoClub:
             aliases="\n".join(entry.get("aliases", [])),
             description=entry.get("description", ""),
         )
-        trophies[entry["slug"]] = trophy_save(trophy=trophy)
+        trophies[entry["slug"]] = trophy_save(trophy=trophy, actor=actor)
         created_trophies.append(trophy.name)
 
     won = set(Honour.objects.values_list("trophy_id", "season"))

@@ -4,11 +4,13 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from players.models import Player
-from players.services import player_save
+from players.services import player_restore, player_save
+from revisions.admin import RestoreRefused, RevisionHistory
+from revisions.models import Actor, Revision, Via
 
 
 @admin.register(Player)
-class PlayerAdmin(admin.ModelAdmin):
+class PlayerAdmin(RevisionHistory):
     list_display = ["name", "shirt_number", "kind", "position", "nationality", "is_current"]
     list_display_links = ["name"]
     list_filter = ["is_current", "kind", "position", "nationality"]
@@ -19,11 +21,40 @@ class PlayerAdmin(admin.ModelAdmin):
         ("Role", {"fields": ["kind", "position", "role", "shirt_number"]}),
         ("Profile", {"fields": ["nationality", "date_of_birth", "photo", "bio"]}),
     ]
+    revision_labels = {
+        "name": "Name",
+        "slug": "Slug",
+        "aliases": "Other names",
+        "is_current": "In today's squad",
+        "kind": "Kind",
+        "position": "Position",
+        "role": "Role",
+        "shirt_number": "Shirt number",
+        "nationality": "Nationality",
+        "date_of_birth": "Date of birth",
+        "photo": "Photo",
+        "bio": "Biography",
+    }
+    revision_long_text = ("bio",)
+    revision_lines = ("aliases",)
 
     def save_model(self, request: HttpRequest, obj: Player, form: Any, change: bool) -> None:
         relinks = obj.names_changed()  # the save relinks in the background (articles.apps)
-        player_save(player=obj)
+        player_save(player=obj, actor=Actor.of(request.user, Via.ADMIN))
         if relinks:
             self.message_user(
                 request, f"Relinking articles that may mention {obj.name}.", messages.INFO
             )
+
+    def restore_revision(self, request: HttpRequest, obj: Player, revision: Revision) -> None:
+        slug = revision.data["slug"]
+        if Player.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
+            raise RestoreRefused(
+                f"That version's address /squad/{slug}/ is now someone else's: change one of "
+                "the two slugs first."
+            )
+        player_restore(
+            player=obj,
+            revision=revision,
+            actor=Actor(Via.RESTORE, request.user, note=f"revision {revision.pk}"),
+        )

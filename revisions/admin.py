@@ -37,6 +37,7 @@ class RestoreRefused(Exception):
 class RevisionHistory(admin.ModelAdmin):
     revision_labels: Mapping[str, str] = {}
     revision_long_text: Sequence[str] = ()
+    revision_lines: Sequence[str] = ()
 
     def revision_names(self, snapshots: Sequence[Mapping[str, Any]]) -> dict[str, dict[Any, str]]:
         """Names for the ids that snapshots hold in lists (players, tags), by field."""
@@ -53,6 +54,7 @@ class RevisionHistory(admin.ModelAdmin):
             after,
             labels=self.revision_labels,
             long_text=self.revision_long_text,
+            lines=self.revision_lines,
             names=names if names is not None else self.revision_names([before, after]),
         )
 

@@ -80,7 +80,9 @@ def items(before: Sequence[Any], after: Sequence[Any], names: Mapping[Any, str])
     """A list's difference: what was added and what was removed, by name."""
 
     def named(values: Sequence[Any]) -> list[str]:
-        return sorted(names.get(value, f"#{value}") for value in values)
+        return sorted(
+            names.get(value, value if isinstance(value, str) else f"#{value}") for value in values
+        )
 
     added = named([value for value in after if value not in before])
     removed = named([value for value in before if value not in after])
@@ -118,16 +120,21 @@ def compare(
     *,
     labels: Mapping[str, str],
     long_text: Sequence[str] = (),
+    lines: Sequence[str] = (),
     names: Mapping[str, Mapping[Any, str]] | None = None,
     formats: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> list[Change]:
     """The fields in `labels` (in its order) whose values differ between two snapshots.
-    `names` names the ids that lists hold, by field; `formats` shows a field's values."""
+    `long_text` fields are diffed paragraph by paragraph, `lines` fields (aliases, one a
+    line) as lists; `names` names the ids that lists hold, by field; `formats` shows a
+    field's values."""
     names = names or {}
     formats = formats or {}
     changes = []
     for field, label in labels.items():
         old, new = before.get(field), after.get(field)
+        if field in lines:
+            old, new = str(old or "").splitlines(), str(new or "").splitlines()
         if isinstance(old, list) or isinstance(new, list):
             old, new = sorted(old or [], key=str), sorted(new or [], key=str)
         if old == new:

@@ -249,10 +249,22 @@ def test_players_and_trophies_keep_revisions_too(editor):  # noqa: F811
     )
     assert page.status_code == HTTPStatus.FOUND
     revisions = list(Revision.objects.of(player))
-    assert [(r.source, r.user.username, r.data["aliases"]) for r in revisions] == [
-        ("admin", "editor", "Mo\nThe Egyptian King")
+    assert [(r.source, r.user and r.user.username, r.data["aliases"]) for r in revisions] == [
+        ("admin", "editor", "Mo\nThe Egyptian King"),
+        ("demo", None, player.aliases),
     ]
+    assert revisions[1].author == "the demo loader (club.toml)"
     history = editor.get(f"/admin/players/player/{player.pk}/history/").content.decode()
-    assert "1 revision, newest first." in history
+    assert "2 revisions, newest first." in history
+    assert (
+        '<dd class="revision-aliases">added <ins>Mo</ins>, <ins>The Egyptian King</ins>; '
+        "removed <del>Mo Salah</del>, <del>Salah</del></dd>"
+    ) in history
+    # One click puts the demo's aliases back, and the articles are relinked.
+    response = editor.post(
+        f"/admin/players/player/{player.pk}/history/{revisions[1].pk}/restore/", follow=True
+    )
+    assert Player.objects.get(pk=player.pk).aliases == player.aliases
+    assert "Restored the version of" in response.content.decode()
     trophy = Trophy.objects.get(slug="league-cup")
     assert editor.get(f"/admin/trophies/trophy/{trophy.pk}/history/").status_code == 200

@@ -3,8 +3,10 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from revisions.admin import RestoreRefused, RevisionHistory
+from revisions.models import Actor, Revision, Via
 from trophies.models import Honour, Trophy, TrophyQuerySet
-from trophies.services import trophy_save
+from trophies.services import trophy_restore, trophy_save
 
 
 class HonourInline(admin.TabularInline):
@@ -15,11 +17,20 @@ class HonourInline(admin.TabularInline):
 
 
 @admin.register(Trophy)
-class TrophyAdmin(admin.ModelAdmin):
+class TrophyAdmin(RevisionHistory):
     list_display = ["name", "slug", "honour_count"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [HonourInline]
+    revision_labels = {
+        "name": "Name",
+        "slug": "Slug",
+        "aliases": "Other names",
+        "description": "Description",
+        "image": "Image",
+    }
+    revision_long_text = ("description",)
+    revision_lines = ("aliases",)
 
     def get_queryset(self, request: HttpRequest) -> TrophyQuerySet:
         # The admin's queryset is Trophy.objects' (ModelAdmin is not generic at run time).
@@ -27,11 +38,24 @@ class TrophyAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Trophy, form: Any, change: bool) -> None:
         relinks = obj.names_changed()  # the save relinks in the background (articles.apps)
-        trophy_save(trophy=obj)
+        trophy_save(trophy=obj, actor=Actor.of(request.user, Via.ADMIN))
         if relinks:
             self.message_user(
                 request, f"Relinking articles that may mention {obj.name}.", messages.INFO
             )
+
+    def restore_revision(self, request: HttpRequest, obj: Trophy, revision: Revision) -> None:
+        slug = revision.data["slug"]
+        if Trophy.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
+            raise RestoreRefused(
+                f"That version's address /trophies/{slug}/ is now another trophy's: change "
+                "one of the two slugs first."
+            )
+        trophy_restore(
+            trophy=obj,
+            revision=revision,
+            actor=Actor(Via.RESTORE, request.user, note=f"revision {revision.pk}"),
+        )
 
     @admin.display(description="wins", ordering="honour_count")
     def honour_count(self, trophy: Trophy) -> int:
