@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from articles.importing import Outcome, import_story
+from articles.admin_import import ADMIN
+from articles.importing import (
+    API,
+    COMMAND_LINE,
+    Outcome,
+    Summary,
+    collect_sources,
+    import_stories,
+    import_story,
+)
 from articles.models import Article
+from articles.services import article_restore, article_save
+from revisions.models import Actor, Revision, Via
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.django_db
 
 STORY = "date 2024-03-01 Szoboszlai stars again\n\nA short standfirst\n\nSzoboszlai scored twice."
+# Re-importing unchanged stories: the mention index (players, trophies) and the batch's
+# stored hashes, however many stories.
+UNCHANGED_QUERIES = 3
 
 
 def names(queryset) -> set[str]:
@@ -145,13 +163,11 @@ def test_status_draft_imports_for_review(club):
 
 def test_dry_run_writes_nothing_and_predicts_the_outcome(tmp_path, club):
     (tmp_path / "a.txt").write_text(STORY)
-    (tmp_path / "copy.txt").write_text(STORY)
     (tmp_path / "bad.txt").write_text("no date here")
     out, err, code = run(str(tmp_path), "--dry-run", "-v", "2")
     assert out.splitlines() == [
         f"{tmp_path}/a.txt: created “Szoboszlai stars again”",
-        f"{tmp_path}/copy.txt: unchanged “Szoboszlai stars again”",
-        "dry run, nothing written: 1 created, 0 updated, 1 unchanged, 1 failed",
+        "dry run, nothing written: 1 created, 0 updated, 0 unchanged, 1 failed",
     ]
     assert (
         f'{tmp_path}/bad.txt:1: no date line: expected "date YYYY-MM-DD HEADLINE", found "no date here"'
@@ -212,3 +228,236 @@ def test_markup_in_a_story_never_reaches_the_page_as_markup(club):
     assert Article.objects.get().body_html == (
         "<p>&lt;img src=x onerror=alert(1)&gt; and [x](javascript:alert(1))</p>\n"
     )
+
+
+# ------------------------------------------------------------------ editors and duplicates
+
+LONDON = ZoneInfo("Europe/London")
+IMPORTED_AT = dt.datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
+EDITED_AT = dt.datetime(2026, 12, 1, 12, 3, tzinfo=LONDON)
+REIMPORTED_AT = dt.datetime(2026, 12, 1, 12, 30, tzinfo=LONDON)
+URL = "/news/szoboszlai-stars-again/"
+REFUSED = (
+    "08-good.txt: not replaced: “Szoboszlai stars again” was edited by Alice Smith on "
+    "1 December 2026, 12:03 since it was imported (use --force to replace it; the edited "
+    f"text stays in its revisions) → {URL}"
+)
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return User.objects.create_user("alice", first_name="Alice", last_name="Smith")
+
+
+def edit(article: Article, *, user: User, **fields: str) -> Article:
+    """Save the article as a person does in the admin."""
+    for name, value in fields.items():
+        setattr(article, name, value)
+    return article_save(article=article, actor=Actor(Via.ADMIN, user=user))
+
+
+@pytest.fixture
+def in_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # so that the files' names in messages are short
+
+
+@pytest.fixture
+def edited(in_folder, club, alice, time_machine) -> None:
+    """08-good.txt (in the current folder) imported at 11:00, its standfirst fixed by Alice
+    Smith at 12:03, and the file changed since; the clock stands at 12:30."""
+    time_machine.move_to(IMPORTED_AT, tick=False)
+    story = Path("08-good.txt")
+    story.write_text(STORY)
+    assert run(str(story))[2] == 0
+    time_machine.move_to(EDITED_AT, tick=False)
+    edit(Article.objects.get(), user=alice, standfirst="A fixed standfirst")
+    time_machine.move_to(REIMPORTED_AT, tick=False)
+    story.write_text(STORY + "\n\nA new paragraph.")
+
+
+@pytest.mark.parametrize("options", [["--update"], []], ids=["update", "no-update"])
+def test_a_story_an_editor_edited_is_not_replaced(edited, options):
+    out, err, code = run("08-good.txt", *options)
+    assert out.splitlines() == [
+        REFUSED,
+        "0 created, 0 updated, 0 unchanged, 0 failed, 1 edited and left alone "
+        "(use --force to replace)",
+    ]
+    assert (err, code) == ("", 0)
+    article = Article.objects.get()
+    assert article.standfirst == "A fixed standfirst"
+    assert "new paragraph" not in article.body
+    assert Revision.objects.of(article).count() == 2  # the import's and Alice's, no more
+
+
+@pytest.mark.parametrize("options", [["--force"], ["--update", "--force"]])
+def test_force_replaces_an_edited_story_and_its_revisions_keep_the_edit(edited, options):
+    out, err, code = run("08-good.txt", *options)
+    assert out.splitlines() == [
+        "08-good.txt: updated “Szoboszlai stars again”, replacing the edit by Alice Smith on "
+        f"1 December 2026, 12:03 (the edited text stays in its revisions) → {URL}",
+        "0 created, 1 updated, 0 unchanged, 0 failed",
+    ]
+    assert (err, code) == ("", 0)
+    article = Article.objects.get()
+    assert (article.standfirst, article.body) == (
+        "A short standfirst",
+        "Szoboszlai scored twice.\n\nA new paragraph.",
+    )
+    revisions = list(Revision.objects.of(article))
+    assert [(revision.source, revision.author) for revision in revisions] == [
+        (Via.IMPORT, "the story import (08-good.txt)"),
+        (Via.ADMIN, "Alice Smith"),
+        (Via.IMPORT, "the story import (08-good.txt)"),
+    ]
+    assert revisions[1].data["standfirst"] == "A fixed standfirst"
+
+
+def test_once_forced_the_story_is_the_import_s_again(edited):
+    run("08-good.txt", "--force")
+    Path("08-good.txt").write_text(STORY + "\n\nAnother paragraph.")
+    out, _, _ = run("08-good.txt", "--update")
+    assert out == "0 created, 1 updated, 0 unchanged, 0 failed\n"
+
+
+def test_a_save_that_keeps_the_imported_text_is_not_an_edit(club, alice):
+    # A contributor's story imported as a draft, then published by an editor: the import's
+    # text is untouched, so replacing it undoes nobody's work.
+    import_story(data=STORY, source_name="a.txt", status=Article.Status.DRAFT)
+    edit(Article.objects.get(), user=alice, status=Article.Status.PUBLISHED)
+    result = import_story(data=STORY + "\n\nMore.", source_name="a.txt", update=True)
+    assert (result.outcome, result.edit) == (Outcome.UPDATED, None)
+    assert Article.objects.get().status == Article.Status.PUBLISHED
+
+
+def test_restoring_the_imported_text_is_not_an_edit(club, alice):
+    import_story(data=STORY, source_name="a.txt")
+    article = edit(Article.objects.get(), user=alice, body="Alice's body.")
+    imported = Revision.objects.of(article).get(source=Via.IMPORT)
+    article_restore(article=article, revision=imported, actor=Actor(Via.RESTORE, alice))
+    result = import_story(data=STORY + "\n\nMore.", source_name="a.txt", update=True)
+    assert result.outcome is Outcome.UPDATED
+
+
+def test_an_edit_through_the_api_counts_too(club, alice):
+    import_story(data=STORY, source_name="a.txt")
+    article = Article.objects.get()
+    article.title = "Szoboszlai stars once more"
+    article_save(article=article, actor=Actor(Via.API, user=alice))
+    result = import_story(data=STORY + "\n\nMore.", source_name="a.txt", update=True)
+    assert result.outcome is Outcome.EDITED
+    assert result.edit is not None and result.edit.author == "Alice Smith"
+
+
+def test_messages_name_the_options_in_each_surface_s_words(club, alice):
+    import_story(data=STORY, source_name="a.txt")
+    changed = import_story(data=STORY + "\n\nMore.", source_name="a.txt")
+    assert (
+        changed.message_for(COMMAND_LINE)
+        == changed.message
+        == (
+            f"a.txt: changed since it was imported; left alone (use --update to replace it) → {URL}"
+        )
+    )
+    assert changed.message_for(ADMIN) == (
+        "a.txt: changed since it was imported; left alone "
+        "(tick “Replace changed stories” to replace it)"
+    )
+    assert changed.message_for(API) == (
+        'a.txt: changed since it was imported; left alone (send "update": true to replace it)'
+        f" → {URL}"
+    )
+    edit(Article.objects.get(), user=alice, standfirst="Fixed")
+    edited = import_story(data=STORY + "\n\nMore.", source_name="a.txt", update=True)
+    assert edited.outcome is Outcome.EDITED
+    assert "(tick “Replace edited stories too” to replace it;" in edited.message_for(ADMIN)
+    assert '(send "force": true to replace it;' in edited.message_for(API)
+    summary = Summary.of([changed, edited])
+    assert summary.line_for(ADMIN) == (
+        "0 created, 0 updated, 0 unchanged, 0 failed, "
+        "1 changed and left alone (tick “Replace changed stories” to replace), "
+        "1 edited and left alone (tick “Replace edited stories too” to replace)"
+    )
+
+
+def test_a_draft_or_scheduled_story_never_points_at_its_public_page(club):
+    draft = import_story(data=STORY, source_name="a.txt", status=Article.Status.DRAFT)
+    later = import_story(data=STORY.replace("2024-03-01", "2099-03-01"), source_name="b.txt")
+    assert draft.message == (
+        f"a.txt: created “Szoboszlai stars again” → /admin/articles/article/{draft.pk}/change/"
+    )
+    assert later.message == (
+        f"b.txt: created “Szoboszlai stars again” → /admin/articles/article/{later.pk}/change/"
+    )
+    assert (draft.public_url, later.public_url) == ("", "")
+
+
+def test_a_second_file_with_the_same_story_is_a_duplicate(in_folder, club):
+    Path("01-good.txt").write_text(STORY)
+    Path("08-good-copy.txt").write_text(STORY.replace("twice", "three times"))
+    out, err, code = run(".", "-v", "2")
+    assert out.splitlines() == [
+        f"01-good.txt: created “Szoboszlai stars again” → {URL}",
+        "1 created, 0 updated, 0 unchanged, 1 failed",
+    ]
+    assert err == "08-good-copy.txt: duplicate of 01-good.txt (same date and headline); skipped\n"
+    assert code == 1
+    assert Article.objects.get().body == "Szoboszlai scored twice."
+
+
+def test_update_never_flips_a_story_between_two_files(in_folder, club):
+    Path("01-good.txt").write_text(STORY)
+    Path("08-good-copy.txt").write_text(STORY.replace("twice", "three times"))
+    run(".")
+    runs = []
+    for _ in range(3):
+        runs.append((*run(".", "--update", "-v", "2"), Article.objects.get().body))
+    assert (
+        runs
+        == [
+            (
+                "01-good.txt: unchanged “Szoboszlai stars again” → /news/szoboszlai-stars-again/\n"
+                "0 created, 0 updated, 1 unchanged, 1 failed\n",
+                "08-good-copy.txt: duplicate of 01-good.txt (same date and headline); skipped\n",
+                1,
+                "Szoboszlai scored twice.",
+            )
+        ]
+        * 3
+    )
+    assert Revision.objects.count() == 1
+
+
+def test_dry_run_shows_duplicates_and_refusals_and_writes_nothing(edited):
+    Path("09-copy.txt").write_text(STORY)
+    Path("10-new.txt").write_text(STORY.replace("2024-03-01", "2024-03-08"))
+    revisions = Revision.objects.count()
+    out, err, code = run(".", "--update", "--dry-run", "-v", "2")
+    assert out.splitlines() == [
+        REFUSED,
+        "10-new.txt: created “Szoboszlai stars again”",
+        "dry run, nothing written: 1 created, 0 updated, 0 unchanged, 1 failed, "
+        "1 edited and left alone (use --force to replace)",
+    ]
+    assert err == "09-copy.txt: duplicate of 08-good.txt (same date and headline); skipped\n"
+    assert code == 1
+    out, _, _ = run(".", "--force", "--dry-run")
+    assert out.splitlines()[0] == (
+        "08-good.txt: updated “Szoboszlai stars again”, replacing the edit by Alice Smith on "
+        f"1 December 2026, 12:03 (the edited text stays in its revisions) → {URL}"
+    )
+    assert (Article.objects.count(), Revision.objects.count()) == (1, revisions)
+    assert Article.objects.get().standfirst == "A fixed standfirst"
+
+
+def test_only_a_changed_story_costs_a_query_more(club, tmp_path, django_assert_num_queries):
+    for number in range(1, 4):
+        (tmp_path / f"{number}.txt").write_text(STORY.replace("01", f"0{number}"))
+    sources, _ = collect_sources([str(tmp_path)])
+    list(import_stories(sources))
+    with django_assert_num_queries(UNCHANGED_QUERIES):
+        assert {r.outcome for r in import_stories(sources)} == {Outcome.UNCHANGED}
+    for source in sources:
+        source.path.write_text(source.path.read_text() + "\n\nMore.")
+    with django_assert_num_queries(UNCHANGED_QUERIES + 3):
+        assert {r.outcome for r in import_stories(sources)} == {Outcome.CHANGED}
