@@ -57,8 +57,8 @@ def test_a_stale_admin_form_is_refused_with_the_text_kept_and_the_difference(
     response = editor.post(url, mine)
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    latest = Revision.objects.latest_of(story)
-    assert latest is not None and latest.user.username == "other"
+    latest = Revision.objects.of(story)[0]
+    assert latest.user.username == "other"
     assert (
         f"Someone else saved this article after you opened it by other at {when(latest)}. "
         "Your text is still in the form and not saved."
@@ -94,7 +94,7 @@ def test_the_service_refuses_a_stale_base_inside_its_transaction(story):
     with pytest.raises(EditConflict) as refused:
         article_save(article=story, actor=Actor(Via.ADMIN), base_version=1)
     assert str(refused.value) == (
-        f"“Derby day” was changed by the admin at {when(Revision.objects.latest_of(story))}, "
+        f"“Derby day” was changed by the admin at {when(Revision.objects.of(story)[0])}, "
         "after you read it; your changes are not saved."
     )
     stored = Article.objects.get(pk=story.pk)
@@ -122,7 +122,7 @@ def test_the_api_gives_etags_and_refuses_a_stale_if_match_with_412(client, edito
     assert first.status_code == HTTPStatus.OK and first["ETag"] == '"v2"'
     stale = patch(client, "derby", editor_token, {"standfirst": "Two"}, HTTP_IF_MATCH='"v1"')
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
-    latest = Revision.objects.latest_of(story)
+    latest = Revision.objects.of(story)[0]
     assert stale.json() == {
         "detail": f"“Derby day” was changed by editor at {when(latest)}, after you read it; "
         'your changes are not saved. Its ETag is now "v2": read it again.'
@@ -161,4 +161,5 @@ def test_a_created_article_carries_its_etag(client, editor_token, club):
     )
     assert response.status_code == HTTPStatus.CREATED and response["ETag"] == '"v1"'
     assert re.fullmatch(r'"v\d+"', response["ETag"])
-    assert User.objects.get(username="editor") == Revision.objects.get().user
+    made = Revision.objects.of(Article.objects.get(slug="new")).get()
+    assert (made.user, made.source) == (User.objects.get(username="editor"), Via.API)
