@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from apikit import SLUG_PATTERN, Pagination, Text, aware, last_modified, responses
-from articles.importing import Outcome, import_story
+from articles.importing import API, Outcome, import_story
 from articles.models import Article, ArticleQuerySet, Tag
 from articles.schemas import ArticleIn, ArticleListOut, ArticleOut, ArticlePatch, StoryIn, StoryOut
 from articles.search import matching_ids
@@ -212,23 +212,27 @@ def update_article(
 )
 def post_story(request: HttpRequest, payload: StoryIn) -> Status[dict[str, Any]]:
     require(request, "articles.add_article")
-    if payload.status == Article.Status.PUBLISHED.value or payload.update:
+    replacing = payload.update or payload.force
+    if payload.status == Article.Status.PUBLISHED.value or replacing:
         require(request, "articles.publish_article")
-    if payload.update:
+    if replacing:
         require(request, "articles.change_article")
     result = import_story(
         data=payload.text,
         source_name=payload.source_name,
         update=payload.update,
+        force=payload.force,
         status=payload.status,
         dry_run=payload.dry_run,
     )
+    message = result.message_for(API)
     if result.failed:
-        raise HttpError(400, result.message)
-    url = request.build_absolute_uri(f"/news/{result.slug}/") if result.slug else None
+        raise HttpError(400, message)
+    # A draft's or a scheduled story's public address would be a 404 until it is live.
+    url = request.build_absolute_uri(result.public_url) if result.public_url else None
     body = {
         "outcome": result.outcome.value,
-        "message": result.message,
+        "message": message,
         "slug": result.slug or None,
         "url": url,
         "warnings": list(result.warnings),

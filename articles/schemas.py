@@ -126,12 +126,19 @@ class StoryIn(Schema):
     )
     source_name: Text = Field("api", min_length=1, max_length=200, description="Named in messages.")
     update: bool = Field(False, description="Replace the story if its text changed.")
+    force: bool = Field(
+        False,
+        description=(
+            "With update (implied): replace the story even if someone edited it since it was "
+            "imported; the edited text stays in its revisions."
+        ),
+    )
     status: Status = Field("published", description="Status of a newly created story.")
     dry_run: bool = Field(False, description="Report what would happen; change nothing.")
 
 
 class StoryOut(Schema):
-    outcome: Literal["created", "updated", "unchanged", "changed"]
+    outcome: Literal["created", "updated", "unchanged", "changed", "edited"]
     message: str
     slug: str | None
     url: str | None

@@ -163,3 +163,43 @@ def test_a_created_article_carries_its_etag(client, editor_token, club):
     assert re.fullmatch(r'"v\d+"', response["ETag"])
     made = Revision.objects.of(Article.objects.get(slug="new")).get()
     assert (made.user, made.source) == (User.objects.get(username="editor"), Via.API)
+
+
+def test_the_story_api_leaves_an_edited_story_alone_unless_forced(client, editor_token, club):
+    story = "date 2024-02-26 Cup final report\n\nThe first text.\n"
+    first = client.post(
+        "/api/stories",
+        json.dumps({"text": story, "source_name": "cup.txt"}),
+        content_type="application/json",
+        **auth(editor_token),
+    )
+    assert first.status_code == HTTPStatus.CREATED
+    article = Article.objects.get(slug="cup-final-report")
+    article.body = "The text an editor fixed."
+    editor = User.objects.get(username="editor")
+    article_save(article=article, actor=Actor(Via.ADMIN, editor))
+    edit = Revision.objects.of(article)[0]
+    changed = {"text": story.replace("first", "second"), "source_name": "cup.txt"}
+
+    def post(**options):
+        return client.post(
+            "/api/stories",
+            json.dumps({**changed, **options}),
+            content_type="application/json",
+            **auth(editor_token),
+        )
+
+    refused = post(update=True)
+    assert refused.status_code == HTTPStatus.OK
+    assert refused.json()["outcome"] == "edited"
+    assert refused.json()["message"] == (
+        f"cup.txt: not replaced: “Cup final report” was edited by editor on {when(edit)} "
+        'since it was imported (send "force": true to replace it; the edited text stays in '
+        "its revisions) → /news/cup-final-report/"
+    )
+    assert Article.objects.get(pk=article.pk).body == "The text an editor fixed."
+    forced = post(force=True)
+    assert (forced.status_code, forced.json()["outcome"]) == (HTTPStatus.OK, "updated")
+    assert Article.objects.get(pk=article.pk).body == "The second text."
+    bodies = [r.data["body"] for r in Revision.objects.of(article)]
+    assert bodies == ["The second text.", "The text an editor fixed.", "The first text."]
