@@ -196,7 +196,7 @@ def test_an_edit_in_the_admin_is_replaced_only_with_the_second_box(club, time_ma
     assert (row["outcome"], row["details"]) == (
         "edited",
         "08-good.txt: not replaced: “Szoboszlai stars again” was edited by Alice Smith on "
-        "1 December 2026, 12:03 since it was imported (tick “Replace edited stories too” to "
+        "1 December 2026, 12:03:00 since it was imported (tick “Replace edited stories too” to "
         "replace it; the edited text stays in its revisions)",
     )
     assert row["links"] == [
@@ -210,7 +210,7 @@ def test_an_edit_in_the_admin_is_replaced_only_with_the_second_box(club, time_ma
     assert "0 created, 1 updated, 0 unchanged, 0 failed" in replaced
     assert rows(replaced)[0]["details"] == (
         "08-good.txt: updated “Szoboszlai stars again”, replacing the edit by Alice Smith on "
-        "1 December 2026, 12:03 (the edited text stays in its revisions)"
+        "1 December 2026, 12:03:00 (the edited text stays in its revisions)"
     )
     article = Article.objects.get()
     assert (article.standfirst, article.body) == (

@@ -239,7 +239,7 @@ REIMPORTED_AT = dt.datetime(2026, 12, 1, 12, 30, tzinfo=LONDON)
 URL = "/news/szoboszlai-stars-again/"
 REFUSED = (
     "08-good.txt: not replaced: “Szoboszlai stars again” was edited by Alice Smith on "
-    "1 December 2026, 12:03 since it was imported (use --force to replace it; the edited "
+    "1 December 2026, 12:03:00 since it was imported (use --force to replace it; the edited "
     f"text stays in its revisions) → {URL}"
 )
 
@@ -295,7 +295,7 @@ def test_force_replaces_an_edited_story_and_its_revisions_keep_the_edit(edited, 
     out, err, code = run("08-good.txt", *options)
     assert out.splitlines() == [
         "08-good.txt: updated “Szoboszlai stars again”, replacing the edit by Alice Smith on "
-        f"1 December 2026, 12:03 (the edited text stays in its revisions) → {URL}",
+        f"1 December 2026, 12:03:00 (the edited text stays in its revisions) → {URL}",
         "0 created, 1 updated, 0 unchanged, 0 failed",
     ]
     assert (err, code) == ("", 0)
@@ -425,7 +425,7 @@ def test_update_never_flips_a_story_between_two_files(in_folder, club):
         ]
         * 3
     )
-    assert Revision.objects.count() == 1
+    assert Revision.objects.of(Article.objects.get()).count() == 1
 
 
 def test_dry_run_shows_duplicates_and_refusals_and_writes_nothing(edited):
@@ -444,7 +444,7 @@ def test_dry_run_shows_duplicates_and_refusals_and_writes_nothing(edited):
     out, _, _ = run(".", "--force", "--dry-run")
     assert out.splitlines()[0] == (
         "08-good.txt: updated “Szoboszlai stars again”, replacing the edit by Alice Smith on "
-        f"1 December 2026, 12:03 (the edited text stays in its revisions) → {URL}"
+        f"1 December 2026, 12:03:00 (the edited text stays in its revisions) → {URL}"
     )
     assert (Article.objects.count(), Revision.objects.count()) == (1, revisions)
     assert Article.objects.get().standfirst == "A fixed standfirst"
