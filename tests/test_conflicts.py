@@ -15,10 +15,20 @@ from django.test import Client
 from articles.models import Article
 from articles.services import EditConflict, article_save
 from revisions.models import Actor, Revision, Via, when
-from tests.test_api import auth, editor_token, token_for  # noqa: F401, F811  (fixtures)
-from tests.test_roles import article_form, editor, member  # noqa: F401
+from tests.test_api import auth, token_for
+from tests.test_roles import article_form, member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client, club):
+    return member(client, "editor", "Editors")
+
+
+@pytest.fixture
+def editor_token(club) -> str:
+    return token_for("Editors", "editor")
 
 
 @pytest.fixture
@@ -43,7 +53,7 @@ def form_of(article: Article, **changes) -> dict:
 
 
 def test_a_stale_admin_form_is_refused_with_the_text_kept_and_the_difference(
-    editor,  # noqa: F811
+    editor,
     story,
 ):
     url = f"/admin/articles/article/{story.pk}/change/"
@@ -176,8 +186,7 @@ def test_the_story_api_leaves_an_edited_story_alone_unless_forced(client, editor
     assert first.status_code == HTTPStatus.CREATED
     article = Article.objects.get(slug="cup-final-report")
     article.body = "The text an editor fixed."
-    editor = User.objects.get(username="editor")
-    article_save(article=article, actor=Actor(Via.ADMIN, editor))
+    article_save(article=article, actor=Actor(Via.ADMIN, User.objects.get(username="editor")))
     edit = Revision.objects.of(article)[0]
     changed = {"text": story.replace("first", "second"), "source_name": "cup.txt"}
 
