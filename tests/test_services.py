@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from articles.importing import import_story
 from articles.mentions import Mentions
 from articles.models import Article, SlugRedirect, Tag
 from articles.services import article_save, relink_articles
@@ -72,6 +73,27 @@ def test_links_picked_by_hand_are_kept_with_those_found(club):
         "mohamed-salah",
         "virgil-van-dijk",
     }
+
+
+def test_hand_picked_links_survive_relinks_and_imports_and_found_ones_follow_the_text(club):
+    story = "date 2024-02-26 A quiet night\n\nVirgil van Dijk spoke.\n"
+    result = import_story(data=story, source_name="quiet.txt")
+    article = Article.objects.get(slug=result.slug)
+    salah = Player.objects.get(slug="mohamed-salah")
+    cup = Trophy.objects.get(slug="league-cup")
+    article_save(article=article, actor=ADMIN, picked=Mentions({salah.pk}, {cup.pk}))
+    relink_articles()
+    changed = story.replace("Virgil van Dijk spoke.", "Kelleher spoke.")
+    assert import_story(data=changed, source_name="quiet.txt", force=True).outcome == "updated"
+    article = Article.objects.get(pk=article.pk)
+    # Van Dijk, whom the text no longer names, is gone; the picks stay.
+    assert set(article.players.values_list("slug", flat=True)) == {
+        "caoimhin-kelleher",
+        "mohamed-salah",
+    }
+    assert list(article.trophies.all()) == [cup]
+    assert set(article.picked_players.all()) == {salah}
+    assert list(article.picked_trophies.all()) == [cup]
 
 
 def test_a_changed_slug_leaves_a_redirect(db):
