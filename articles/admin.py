@@ -16,17 +16,15 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
-from articles.admin_forms import LONG_TEXT, REVISION_LABELS, ArticleForm, compare
+from articles.admin_forms import LONG_TEXT, REVISION_LABELS, ArticleForm, compare, names_of
 from articles.admin_import import import_stories_page
 from articles.mentions import Mentions
 from articles.models import Article, SlugRedirect, Tag
 from articles.services import EditConflict, article_restore, article_save, picked_links
 from articles.structured_data import news_article
-from players.models import Player
 from revisions.admin import RestoreRefused, RevisionHistory
 from revisions.diff import Change
 from revisions.models import Actor, Revision, Via
-from trophies.models import Trophy
 
 # Fields only people allowed to publish may set; for everyone else they are read-only, and a
 # form that tries to set them anyway is refused.
@@ -236,25 +234,7 @@ class ArticleAdmin(RevisionHistory):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def revision_names(self, snapshots: Sequence[Mapping[str, Any]]) -> dict[str, dict[Any, str]]:
-        def ids(*fields: str) -> set[int]:
-            return {pk for data in snapshots for field in fields for pk in data.get(field, [])}
-
-        people = dict(
-            Player.objects.filter(pk__in=ids("players", "picked_players")).values_list("pk", "name")
-        )
-        cups = dict(
-            Trophy.objects.filter(pk__in=ids("trophies", "picked_trophies")).values_list(
-                "pk", "name"
-            )
-        )
-        tags = dict(Tag.objects.filter(pk__in=ids("tags")).values_list("pk", "name"))
-        return {
-            "players": people,
-            "picked_players": people,
-            "trophies": cups,
-            "picked_trophies": cups,
-            "tags": tags,
-        }
+        return names_of([dict(data) for data in snapshots])
 
     def compare(self, before: Any, after: Any, names: Any = None) -> list[Change]:
         return compare(before, after, names or self.revision_names([before, after]))

@@ -11,10 +11,12 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from articles.models import Article
+from articles.models import Article, Tag
 from articles.services import links_of, picked_links, snapshot
+from players.models import Player
 from revisions import diff
 from revisions.models import Revision, when
+from trophies.models import Trophy
 
 # How the article form names what a revision holds, in the order the diff shows them.
 REVISION_LABELS = {
@@ -42,6 +44,27 @@ def local_time(moment: str | None) -> str:
         return ""
     moment_here = localtime(dt.datetime.fromisoformat(moment))
     return date_format(moment_here, "j F Y, H:i:s" if moment_here.second else "j F Y, H:i")
+
+
+def names_of(snapshots: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:
+    """Names for the ids the snapshots hold (people, trophies, tags), by field."""
+
+    def ids(*fields: str) -> set[int]:
+        return {pk for data in snapshots for field in fields for pk in data.get(field, [])}
+
+    people = dict(
+        Player.objects.filter(pk__in=ids("players", "picked_players")).values_list("pk", "name")
+    )
+    cups = dict(
+        Trophy.objects.filter(pk__in=ids("trophies", "picked_trophies")).values_list("pk", "name")
+    )
+    return {
+        "players": people,
+        "picked_players": people,
+        "trophies": cups,
+        "picked_trophies": cups,
+        "tags": dict(Tag.objects.filter(pk__in=ids("tags")).values_list("pk", "name")),
+    }
 
 
 def status_label(status: str | None) -> str:
@@ -124,17 +147,17 @@ class ArticleForm(forms.ModelForm):
             picked=picked_links(stored),
         )
         mine = {**theirs, **self.snapshot_of(data)}
-        names = {
-            "tags": {tag.pk: tag.name for tag in data.get("tags") or []},
-            "picked_players": {p.pk: p.name for p in data.get("picked_players") or []},
-            "picked_trophies": {t.pk: t.name for t in data.get("picked_trophies") or []},
-        }
-        by = f" by {latest.author} at {when(latest)}" if latest else ""
+        names = names_of([theirs, mine])
+        whom = (
+            f"{latest.author} saved this article at {when(latest)}"
+            if latest
+            else ("Someone else saved this article")
+        )
         message = (
-            f"Someone else saved this article after you opened it{by}. Your text is "
-            "still in the form and not saved. Below is what saving yours would change in "
-            "theirs: save again to replace their version with yours, or copy what you "
-            "need and reload the page to start from theirs."
+            f"{whom}, after you opened it. Your text is still in the form and not saved. "
+            "Below is what saving yours would change in theirs: save again to replace "
+            "their version with yours, or copy what you need and reload the page to start "
+            "from theirs."
         )
         self.conflict = Conflict(
             message,

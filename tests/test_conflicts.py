@@ -70,7 +70,7 @@ def test_a_stale_admin_form_is_refused_with_the_text_kept_and_the_difference(
     latest = Revision.objects.of(story)[0]
     assert latest.user.username == "other"
     assert (
-        f"Someone else saved this article after you opened it by other at {when(latest)}. "
+        f"other saved this article at {when(latest)}, after you opened it. "
         "Your text is still in the form and not saved."
     ) in page
     # Their standfirst would go back, and my paragraph would come in:

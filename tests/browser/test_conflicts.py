@@ -194,7 +194,7 @@ def both_edit(newsroom, story, shots: bool = False):
     latest = Revision.objects.of(story)[0]
     assert latest.user.username == "alice"
     assert (
-        f"Someone else saved this article after you opened it by alice at {when(latest)}. "
+        f"alice saved this article at {when(latest)}, after you opened it. "
         "Your text is still in the form and not saved."
     ) in panel.inner_text()
     # His form still has the old standfirst: saving it as it is would put that back.
