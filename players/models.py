@@ -19,6 +19,71 @@ def names_in(name: str, aliases: str) -> list[str]:
     return [name, *(line.strip() for line in aliases.splitlines() if line.strip())]
 
 
+class Mentionable(models.Model):
+    """What the mention matcher finds in stories (a person, a trophy): a name, aliases and
+    a page, and whether a save changed them, which is when articles are relinked."""
+
+    name: str
+    aliases: str
+    slug: str
+
+    class Meta:
+        abstract = True
+
+    def save(self, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields = frozenset(update_fields)
+        super().save(**kwargs)
+        # A save of other fields leaves the stored names as they were.
+        if update_fields is None or update_fields >= MENTION_FIELDS:
+            self.remember_names(self.__dict__)
+
+    @property
+    def names(self) -> list[str]:
+        """The name and every alias: what the mention matcher looks for."""
+        return names_in(self.name, self.aliases)
+
+    # The names and slug the row held when it was read or last saved (None for a new row,
+    # or one read without them): names_changed() compares with them, so that only a save
+    # that changes what articles link relinks them (articles.apps).
+    loaded_names: list[str] | None = None
+    loaded_slug: str | None = None
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
+        row = super().from_db(db, field_names, values, **kwargs)
+        row.remember_names(dict(zip(field_names, values, strict=True)))
+        return row
+
+    def refresh_from_db(
+        self,
+        using: str | None = None,
+        fields: Iterable[str] | None = None,
+        from_queryset: models.QuerySet[Self] | None = None,
+    ) -> None:
+        fields = None if fields is None else frozenset(fields)
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or fields >= MENTION_FIELDS:
+            self.remember_names(self.__dict__)
+
+    def remember_names(self, row: dict[str, Any]) -> None:
+        """Take the names and slug in `row` (a field's name to its value) as the stored ones."""
+        if "name" in row and "aliases" in row:
+            self.loaded_names = names_in(row["name"], row["aliases"])
+        if "slug" in row:
+            self.loaded_slug = row["slug"]
+
+    def names_changed(self) -> bool:
+        """Whether the name, an alias or the slug (mention links point at the page) differs
+        from what the database holds: always true for a row not saved yet."""
+        if self.loaded_names is None or self.loaded_slug != self.slug:
+            return True
+        return set(self.loaded_names) != set(self.names)  # their order matters not
+
+
 class PlayerQuerySet(models.QuerySet["Player"]):
     def current(self) -> PlayerQuerySet:
         return self.filter(is_current=True)
@@ -51,7 +116,7 @@ class PlayerQuerySet(models.QuerySet["Player"]):
         )
 
 
-class Player(models.Model):
+class Player(Mentionable):
     class Kind(models.TextChoices):
         PLAYER = "player", "Player"
         MANAGER = "manager", "Manager"
@@ -105,61 +170,8 @@ class Player(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, **kwargs: Any) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = update_fields = frozenset(update_fields)
-        super().save(**kwargs)
-        # A save of other fields leaves the stored names as they were.
-        if update_fields is None or update_fields >= MENTION_FIELDS:
-            self.remember_names(self.__dict__)
-
     def get_absolute_url(self) -> str:
         return reverse("players:detail", args=[self.slug])
-
-    @property
-    def names(self) -> list[str]:
-        """The name and every alias: what the mention matcher looks for."""
-        return names_in(self.name, self.aliases)
-
-    # The names and slug the row held when it was read or last saved (None for a new person,
-    # or one read without them): names_changed() compares with them, so that only a save
-    # that changes what articles link relinks them (articles.apps).
-    loaded_names: list[str] | None = None
-    loaded_slug: str | None = None
-
-    @classmethod
-    def from_db(
-        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
-    ) -> Self:
-        player = super().from_db(db, field_names, values, **kwargs)
-        player.remember_names(dict(zip(field_names, values, strict=True)))
-        return player
-
-    def refresh_from_db(
-        self,
-        using: str | None = None,
-        fields: Iterable[str] | None = None,
-        from_queryset: models.QuerySet[Self] | None = None,
-    ) -> None:
-        fields = None if fields is None else frozenset(fields)
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        if fields is None or fields >= MENTION_FIELDS:
-            self.remember_names(self.__dict__)
-
-    def remember_names(self, row: dict[str, Any]) -> None:
-        """Take the names and slug in `row` (a field's name to its value) as the stored ones."""
-        if "name" in row and "aliases" in row:
-            self.loaded_names = names_in(row["name"], row["aliases"])
-        if "slug" in row:
-            self.loaded_slug = row["slug"]
-
-    def names_changed(self) -> bool:
-        """Whether the name, an alias or the slug (mention links point at the page) differs
-        from what the database holds: always true for a person not saved yet."""
-        if self.loaded_names is None or self.loaded_slug != self.slug:
-            return True
-        return set(self.loaded_names) != set(self.names)  # their order matters not
 
     @property
     def initials(self) -> str:
