@@ -315,6 +315,10 @@ def import_stories(
     for batch in itertools.batched(sources, batch_size):
         parsed = [_read_and_parse(source) for source in batch]
         stored = _lookup(story.key for story in parsed if isinstance(story, Story))
+        # The slugs new stories of this batch may take, looked up in one query.
+        slugs = _SlugsTaken.of(
+            story for story in parsed if isinstance(story, Story) and story.key not in stored
+        )
         for story in parsed:
             if isinstance(story, ImportResult):
                 yield story
@@ -336,6 +340,7 @@ def import_stories(
                     force=force,
                     status=status,
                     index=index,
+                    slugs=slugs,
                 )
 
 
@@ -399,6 +404,7 @@ def _apply(
     force: bool,
     status: str,
     index: MentionIndex | None,
+    slugs: _SlugsTaken | None = None,
 ) -> ImportResult:
     """Create, update or leave the story, given what the database held when we looked;
     without an index (a dry run) only say which."""
@@ -420,7 +426,9 @@ def _apply(
         if index is None or outcome not in (Outcome.CREATED, Outcome.UPDATED):
             break
         try:
-            article, edit = _write(story, stored, status=status, force=force, index=index)
+            article, edit = _write(
+                story, stored, status=status, force=force, index=index, slugs=slugs
+            )
             stored = Stored(
                 article.pk, article.slug, article.source_hash, article.status, article.published_at
             )
@@ -433,6 +441,7 @@ def _apply(
             if attempt == 2:
                 raise
             stored = _lookup([story.key]).get(story.key)
+            slugs = None  # and ask the database which slugs are free
     if stored is None:  # a story the dry run would create
         return ImportResult(
             story.source_name,
@@ -457,14 +466,21 @@ def _apply(
 
 
 def _write(
-    story: Story, stored: Stored | None, *, status: str, force: bool, index: MentionIndex
+    story: Story,
+    stored: Stored | None,
+    *,
+    status: str,
+    force: bool,
+    index: MentionIndex,
+    slugs: _SlugsTaken | None = None,
 ) -> tuple[Article, Edit | None]:
     """Write the story; with the row locked, refuse (`_Refused`) to replace a person's edit
     unless forced. Returns the article and the edit it replaced, if any."""
     edit = None
     with transaction.atomic():
         if stored is None:
-            article = Article(source_key=story.key, slug=_unique_slug(story), status=status)
+            slug = _unique_slug(story, slugs)
+            article = Article(source_key=story.key, slug=slug, status=status)
         else:
             article = Article.objects.select_for_update().get(pk=stored.pk)
             # Looked at under the row's lock, so that an editor's save cannot slip in
@@ -524,11 +540,40 @@ def _same_story(one: dict[str, Any], other: dict[str, Any]) -> bool:
         return False
 
 
-def _unique_slug(story: Story) -> str:
+class _SlugsTaken:
+    """Which of a batch's candidate slugs (each new story's headline slug, and with its date)
+    articles already have: one query for the batch instead of one a story. Slugs the batch
+    takes are added as it goes; a slug another import takes meanwhile fails the insert, and
+    the story is tried again asking the database."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+
+    @classmethod
+    def of(cls, stories: Iterable[Story]) -> _SlugsTaken:
+        candidates = [slug for story in stories for slug in _candidates(story)]
+        rows = Article.objects.filter(slug__in=candidates).values_list("slug", flat=True)
+        return cls(set(rows))
+
+
+def _candidates(story: Story) -> tuple[str, str]:
+    return story.slug, f"{story.slug[: SLUG_MAX - 11]}-{story.published_on.isoformat()}"
+
+
+def _unique_slug(story: Story, slugs: _SlugsTaken | None = None) -> str:
     """The headline's slug, or with the date added, or numbered, whichever is free."""
-    base = story.slug
-    dated = f"{base[: SLUG_MAX - 11]}-{story.published_on.isoformat()}"
-    taken = set(Article.objects.filter(slug__in=[base, dated]).values_list("slug", flat=True))
+    base, dated = _candidates(story)
+    if slugs is None:
+        taken = set(Article.objects.filter(slug__in=[base, dated]).values_list("slug", flat=True))
+    else:
+        taken = slugs.taken
+    chosen = _free_slug(base, dated, taken)
+    if slugs is not None:
+        slugs.taken.add(chosen)
+    return chosen
+
+
+def _free_slug(base: str, dated: str, taken: set[str]) -> str:
     if base not in taken:
         return base
     if dated not in taken:
