@@ -90,7 +90,7 @@ class ArticleAdmin(RevisionHistory):
     class Media:
         # Keeps unsaved text in the browser's storage and asks before leaving with changes.
         js = ["js/article-form.js"]
-        css = {"all": ["css/admin-revisions.css"]}
+        css = {"all": ["css/admin.css"]}
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "base_version"]}),
@@ -156,7 +156,7 @@ class ArticleAdmin(RevisionHistory):
         picked = picked_links(article)
         names = [p.name for p in article.players.all() if p.pk not in picked.player_ids]
         names += [t.name for t in article.trophies.all() if t.pk not in picked.trophy_ids]
-        return ", ".join(names) or "Nobody and nothing yet."
+        return ", ".join(names) or "None yet."
 
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:

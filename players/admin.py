@@ -24,7 +24,7 @@ class PlayerAdmin(RevisionHistory):
     revision_labels = {
         "name": "Name",
         "slug": "Slug",
-        "aliases": "Other names",
+        "aliases": "Aliases",
         "is_current": "In today's squad",
         "kind": "Kind",
         "position": "Position",
@@ -33,7 +33,7 @@ class PlayerAdmin(RevisionHistory):
         "nationality": "Nationality",
         "date_of_birth": "Date of birth",
         "photo": "Photo",
-        "bio": "Biography",
+        "bio": "Bio",
     }
     revision_long_text = ("bio",)
     revision_lines = ("aliases",)

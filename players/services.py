@@ -47,6 +47,8 @@ def player_save(*, player: Player, actor: Actor | None = None) -> Player:
     a revision of the whole record saying who or what (`actor`) made the save."""
     if not player.slug:
         player.slug = slugify(player.name)
+    # One alias a line, as the form's textarea shows them (browsers send CRLF).
+    player.aliases = "\n".join(line.strip() for line in player.aliases.splitlines() if line.strip())
     with transaction.atomic(using=router.db_for_write(Player, instance=player)):
         # The card links to the page and shows the photo's renditions: both are known only
         # after the row and its renditions are saved, so it is written last.

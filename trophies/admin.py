@@ -25,7 +25,7 @@ class TrophyAdmin(RevisionHistory):
     revision_labels = {
         "name": "Name",
         "slug": "Slug",
-        "aliases": "Other names",
+        "aliases": "Aliases",
         "description": "Description",
         "image": "Image",
     }

@@ -27,6 +27,8 @@ def trophy_save(*, trophy: Trophy, actor: Actor | None = None) -> Trophy:
     saying who or what (`actor`) made the save."""
     if not trophy.slug:
         trophy.slug = slugify(trophy.name)
+    # One alias a line, as the form's textarea shows them (browsers send CRLF).
+    trophy.aliases = "\n".join(line.strip() for line in trophy.aliases.splitlines() if line.strip())
     with transaction.atomic(using=router.db_for_write(Trophy, instance=trophy)):
         trophy.save()
         sync_renditions(trophy, "image", "image_renditions", TROPHY_WIDTHS)
