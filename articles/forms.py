@@ -48,7 +48,8 @@ class ImportStoriesForm(forms.Form):
     )
     status = forms.ChoiceField(
         choices=Article.Status.choices,
-        initial=Article.Status.PUBLISHED,
+        # Draft unless the editor asks: an upload should not put stories live by surprise.
+        initial=Article.Status.DRAFT,
         help_text="Status of stories that are new. Updated stories keep theirs.",
     )
     update = forms.BooleanField(
