@@ -241,13 +241,14 @@ class ArticleAdmin(RevisionHistory):
 
     def restore_revision(self, request: HttpRequest, obj: Article, revision: Revision) -> None:
         if not self.has_publish_permission(request) and (
-            revision.data["status"] == Article.Status.PUBLISHED
+            revision.data.get("status") == Article.Status.PUBLISHED
             or obj.status == Article.Status.PUBLISHED
         ):
             raise PermissionDenied("Only editors can restore a version that is published.")
-        if Article.objects.filter(slug=revision.data["slug"]).exclude(pk=obj.pk).exists():
+        slug = revision.data.get("slug", obj.slug)
+        if Article.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
             raise RestoreRefused(
-                f"That version's address /news/{revision.data['slug']}/ is now another "
+                f"That version's address /news/{slug}/ is now another "
                 "article's: change one of the two slugs first."
             )
         article_restore(

@@ -2,6 +2,8 @@
 article permissions (publishing needs `publish_article`, as in the admin)."""
 
 import datetime as dt
+import re
+import zlib
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -100,22 +102,26 @@ def get_article(
 
 
 def etag(article: Article) -> str:
-    """The article's version as an entity tag: a PATCH sends it back in If-Match."""
-    return f'"v{article.version}"'
+    """The article's entity tag: its version (what a PATCH's If-Match is checked against)
+    and a checksum of its rendered body, which a relink changes without a new version (a
+    renamed player's link), so that a client revalidating with If-None-Match sees it."""
+    return f'"v{article.version}-{zlib.crc32(article.body_html.encode()):08x}"'
+
+
+ETAG = re.compile(r'"v(\d{1,9})-[0-9a-f]{8}"')
 
 
 def based_on(request: HttpRequest, article: Article) -> int | None:
-    """The version a PATCH is based on, from its If-Match (None without one: no check).
-    A tag that is not one of this article's versions can match nothing, so -1."""
+    """The version a PATCH is based on, from its If-Match (None without one, or with `*`:
+    no check). A tag naming another version, or not one of ours, can match nothing: -1."""
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    tags = {tag.strip() for tag in header.split(",")}
+    tags = [tag.strip() for tag in header.split(",")]
     if "*" in tags:
         return None
-    if etag(article) in tags:
-        return article.version
-    return -1
+    versions = {int(found[1]) for tag in tags if (found := ETAG.fullmatch(tag))}
+    return article.version if article.version in versions else -1
 
 
 @router.post(
@@ -197,9 +203,8 @@ def update_article(
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{new_slug}” already exists.") from None
     except EditConflict as conflict:
-        raise HttpError(
-            412, f'{conflict} Its ETag is now "v{conflict.version}": read it again.'
-        ) from None
+        stored = Article.objects.only("version", "body_html").get(pk=article.pk)
+        raise HttpError(412, f"{conflict} Its ETag is now {etag(stored)}: read it again.") from None
     response["ETag"] = etag(article)
     return Article.objects.with_relations().get(pk=article.pk)
 

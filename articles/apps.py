@@ -60,6 +60,9 @@ def enqueue_relink(instance: Player | Trophy, *, using: str, **arguments: Any) -
     transaction.on_commit(
         functools.partial(relink_mentions_of.enqueue, kind=kind, pk=instance.pk, **arguments),
         using=using,
+        # The save itself has committed: a queue that cannot take the task is logged, not
+        # shown to the editor as a failed save (`relink_mentions` redoes it by hand).
+        robust=True,
     )
 
 

@@ -163,7 +163,9 @@ def article_save(
 def article_restore(*, article: Article, revision: Revision, actor: Actor) -> Article:
     """Put the article back as `revision` has it (its text, state, time, image, tags and
     hand-picked links; what the text names is found again), as a new revision."""
-    data = revision.data
+    # What a revision lacks (one older than a field) stays as the article has it now.
+    data = {**snapshot(article, tags=[], links=Mentions(), picked=picked_links(article))}
+    data.update(revision.data)
     for name in ("title", "slug", "standfirst", "body", "status", "author", "image_alt"):
         setattr(article, name, data[name])
     article.published_at = dt.datetime.fromisoformat(data["published_at"])
@@ -177,7 +179,7 @@ def article_restore(*, article: Article, revision: Revision, actor: Actor) -> Ar
         article=article,
         actor=actor,
         picked=Mentions(set(players), set(trophies)),
-        tags=Tag.objects.filter(pk__in=data["tags"]),
+        tags=Tag.objects.filter(pk__in=data["tags"]) if "tags" in revision.data else None,
     )
 
 
@@ -232,13 +234,21 @@ def relink_articles(
 ) -> int:
     """Save every article (or those in `pks`) again with the current names and aliases
     (body, card, links); return how many. Each article is its own transaction, so a relink
-    stopped half-way leaves every article it reached consistent and public pages current."""
+    stopped half-way leaves every article it reached consistent and public pages current.
+
+    Each article is read again under its row's lock just before its save: a relink of many
+    articles takes a while, and one read at the start would render the text an editor had
+    replaced in the meantime."""
     index = index or MentionIndex.from_database()
     articles = Article.objects.order_by("pk")
     if pks is not None:
         articles = articles.filter(pk__in=list(pks))
     count = 0
-    for article in articles.iterator(chunk_size=batch_size):
-        article_save(article=article, actor=None, index=index, update_fields=())
+    for pk in articles.values_list("pk", flat=True).iterator(chunk_size=batch_size):
+        with transaction.atomic(using=router.db_for_write(Article)):
+            article = Article.objects.select_for_update().filter(pk=pk).first()
+            if article is None:  # deleted since
+                continue
+            article_save(article=article, actor=None, index=index, update_fields=())
         count += 1
     return count

@@ -47,7 +47,7 @@ class PlayerAdmin(RevisionHistory):
             )
 
     def restore_revision(self, request: HttpRequest, obj: Player, revision: Revision) -> None:
-        slug = revision.data["slug"]
+        slug = revision.data.get("slug", obj.slug)
         if Player.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
             raise RestoreRefused(
                 f"That version's address /squad/{slug}/ is now someone else's: change one of "

@@ -65,7 +65,7 @@ def player_save(*, player: Player, actor: Actor | None = None) -> Player:
 
 def player_restore(*, player: Player, revision: Revision, actor: Actor) -> Player:
     """Put the person back as `revision` has them, as a new revision."""
-    data = revision.data
+    data = {**snapshot(player), **revision.data}  # what it lacks stays as it is now
     for field in SNAPSHOT_FIELDS:
         setattr(player, field, data[field])
     born = data["date_of_birth"]

@@ -90,7 +90,11 @@ class RevisionHistory(admin.ModelAdmin):
         chosen: dict[str, Revision] = {}
         for key in ("a", "b"):
             picked = request.GET.get(key, "")
-            if picked.isdigit() and (found := revisions.filter(pk=picked).first()):
+            if (
+                picked.isascii()
+                and picked.isdigit()
+                and (found := revisions.filter(pk=picked).first())
+            ):
                 chosen[key] = found
         newer = chosen.get("b") or (shown[0] if shown else None)
         older = chosen.get("a") or (shown[1] if len(shown) > 1 else None)

@@ -127,15 +127,18 @@ def patch(client, slug: str, token: str, body: dict, **headers):
 
 def test_the_api_gives_etags_and_refuses_a_stale_if_match_with_412(client, editor_token, story):
     read = client.get("/api/articles/derby")
-    assert read["ETag"] == '"v1"'
-    first = patch(client, "derby", editor_token, {"standfirst": "One"}, HTTP_IF_MATCH='"v1"')
-    assert first.status_code == HTTPStatus.OK and first["ETag"] == '"v2"'
-    stale = patch(client, "derby", editor_token, {"standfirst": "Two"}, HTTP_IF_MATCH='"v1"')
+    v1 = read["ETag"]
+    assert re.fullmatch(r'"v1-[0-9a-f]{8}"', v1)
+    first = patch(client, "derby", editor_token, {"standfirst": "One"}, HTTP_IF_MATCH=v1)
+    assert first.status_code == HTTPStatus.OK
+    v2 = first["ETag"]
+    assert re.fullmatch(r'"v2-[0-9a-f]{8}"', v2)
+    stale = patch(client, "derby", editor_token, {"standfirst": "Two"}, HTTP_IF_MATCH=v1)
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
     latest = Revision.objects.of(story)[0]
     assert stale.json() == {
         "detail": f"“Derby day” was changed by editor at {when(latest)}, after you read it; "
-        'your changes are not saved. Its ETag is now "v2": read it again.'
+        f"your changes are not saved. Its ETag is now {v2}: read it again."
     }
     stored = Article.objects.get(pk=story.pk)
     assert (stored.standfirst, stored.version, Revision.objects.of(story).count()) == (
@@ -143,15 +146,14 @@ def test_the_api_gives_etags_and_refuses_a_stale_if_match_with_412(client, edito
         2,
         2,
     )
-    # A tag that was never this article's, and a weak one, match nothing either.
-    for tag in ('"v99"', 'W/"v2"', "garbage"):
+    # A tag that was never this article's, a weak one or garbage match nothing either.
+    for tag in ('"v99-00000000"', f"W/{v2}", '"v2"', "garbage", '"v' + "9" * 40 + '-0"'):
         response = patch(client, "derby", editor_token, {"standfirst": "X"}, HTTP_IF_MATCH=tag)
         assert response.status_code == HTTPStatus.PRECONDITION_FAILED, tag
     # The current tag, one of a list, or * match; no If-Match means no check.
+    listed = f"{v1}, {v2}"
     assert (
-        patch(
-            client, "derby", editor_token, {"standfirst": "3"}, HTTP_IF_MATCH='"v1", "v2"'
-        ).status_code
+        patch(client, "derby", editor_token, {"standfirst": "3"}, HTTP_IF_MATCH=listed).status_code
         == 200
     )
     assert (
@@ -162,6 +164,22 @@ def test_the_api_gives_etags_and_refuses_a_stale_if_match_with_412(client, edito
     assert Article.objects.get(pk=story.pk).version == 5
 
 
+def test_a_relink_changes_the_etag_but_not_the_version(
+    client, club, story, django_capture_on_commit_callbacks
+):
+    from players.models import Player
+    from players.services import player_save
+
+    before = client.get("/api/articles/derby")["ETag"]
+    salah = Player.objects.get(slug="mohamed-salah")
+    salah.slug = "mo-salah"
+    with django_capture_on_commit_callbacks(execute=True):
+        player_save(player=salah)  # the relink runs at once in tests
+    after = client.get("/api/articles/derby", HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == HTTPStatus.OK and after["ETag"] != before
+    assert after["ETag"].startswith('"v1-') and "/squad/mo-salah/" in after.json()["body_html"]
+
+
 def test_a_created_article_carries_its_etag(client, editor_token, club):
     response = client.post(
         "/api/articles",
@@ -169,8 +187,8 @@ def test_a_created_article_carries_its_etag(client, editor_token, club):
         content_type="application/json",
         **auth(editor_token),
     )
-    assert response.status_code == HTTPStatus.CREATED and response["ETag"] == '"v1"'
-    assert re.fullmatch(r'"v\d+"', response["ETag"])
+    assert response.status_code == HTTPStatus.CREATED
+    assert re.fullmatch(r'"v1-[0-9a-f]{8}"', response["ETag"])
     made = Revision.objects.of(Article.objects.get(slug="new")).get()
     assert (made.user, made.source) == (User.objects.get(username="editor"), Via.API)
 

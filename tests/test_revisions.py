@@ -268,3 +268,36 @@ def test_players_and_trophies_keep_revisions_too(editor):  # noqa: F811
     assert "Restored the version of" in response.content.decode()
     trophy = Trophy.objects.get(slug="league-cup")
     assert editor.get(f"/admin/trophies/trophy/{trophy.pk}/history/").status_code == 200
+
+
+def test_odd_compare_parameters_are_ignored(editor, edited):  # noqa: F811
+    url = f"/admin/articles/article/{edited.pk}/history/"
+    for value in ("²", "-1", "abc", "9" * 30, "0"):
+        assert editor.get(url, {"a": value, "b": value}).status_code == HTTPStatus.OK, value
+
+
+def test_a_revision_older_than_a_field_restores_what_it_has(editor, edited):  # noqa: F811
+    oldest = Revision.objects.of(edited).reverse()[0]
+    del oldest.data["image_alt"], oldest.data["tags"]
+    oldest.save()
+    response = editor.post(f"/admin/articles/article/{edited.pk}/history/{oldest.pk}/restore/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get(pk=edited.pk).title == "Before"
+
+
+def test_links_picked_before_picks_were_stored_are_kept_by_the_upgrade(club, make_article):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0009_keep_earlier_hand_picked_links")
+    article = make_article(title="A quiet night", body="Mohamed Salah spoke.")
+    van_dijk = Player.objects.get(slug="virgil-van-dijk")
+    article.players.add(van_dijk)  # as the admin stored a pick before 0008
+    migration.keep_hand_picked(apps, None)
+    assert list(article.picked_players.all()) == [van_dijk]  # Salah, found, is no pick
+    article_save(article=Article.objects.get(pk=article.pk), actor=None, update_fields=())
+    assert set(article.players.values_list("slug", flat=True)) == {
+        "mohamed-salah",
+        "virgil-van-dijk",
+    }

@@ -45,7 +45,7 @@ class TrophyAdmin(RevisionHistory):
             )
 
     def restore_revision(self, request: HttpRequest, obj: Trophy, revision: Revision) -> None:
-        slug = revision.data["slug"]
+        slug = revision.data.get("slug", obj.slug)
         if Trophy.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
             raise RestoreRefused(
                 f"That version's address /trophies/{slug}/ is now another trophy's: change "

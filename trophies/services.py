@@ -39,7 +39,7 @@ def trophy_save(*, trophy: Trophy, actor: Actor | None = None) -> Trophy:
 
 def trophy_restore(*, trophy: Trophy, revision: Revision, actor: Actor) -> Trophy:
     """Put the trophy back as `revision` has it, as a new revision."""
-    data = revision.data
+    data = {**snapshot(trophy), **revision.data}  # what it lacks stays as it is now
     for field in SNAPSHOT_FIELDS:
         setattr(trophy, field, data[field])
     if data["image"] != trophy.image.name and (
