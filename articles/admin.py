@@ -22,7 +22,7 @@ from articles.mentions import Mentions
 from articles.models import Article, SlugRedirect, Tag
 from articles.services import EditConflict, article_restore, article_save, picked_links
 from articles.structured_data import news_article
-from revisions.admin import RestoreRefused, RevisionHistory
+from revisions.admin import RevisionHistory
 from revisions.diff import Change
 from revisions.models import Actor, Revision, Via
 
@@ -86,6 +86,7 @@ class ArticleAdmin(RevisionHistory):
     change_form_template = "admin/articles/article/change_form.html"
     revision_labels = REVISION_LABELS
     revision_long_text = LONG_TEXT
+    revision_slug_owner = "another article's"
 
     class Media:
         # Keeps unsaved text in the browser's storage and asks before leaving with changes.
@@ -239,23 +240,15 @@ class ArticleAdmin(RevisionHistory):
     def compare(self, before: Any, after: Any, names: Any = None) -> list[Change]:
         return compare(before, after, names or self.revision_names([before, after]))
 
-    def restore_revision(self, request: HttpRequest, obj: Article, revision: Revision) -> None:
+    def check_restore(self, request: HttpRequest, obj: Article, revision: Revision) -> None:
         if not self.has_publish_permission(request) and (
             revision.data.get("status") == Article.Status.PUBLISHED
             or obj.status == Article.Status.PUBLISHED
         ):
             raise PermissionDenied("Only editors can restore a version that is published.")
-        slug = revision.data.get("slug", obj.slug)
-        if Article.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
-            raise RestoreRefused(
-                f"That version's address /news/{slug}/ is now another "
-                "article's: change one of the two slugs first."
-            )
-        article_restore(
-            article=obj,
-            revision=revision,
-            actor=Actor(Via.RESTORE, cast(User, request.user), note=f"revision {revision.pk}"),
-        )
+
+    def restore_revision(self, obj: Article, revision: Revision, actor: Actor) -> None:
+        article_restore(article=obj, revision=revision, actor=actor)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The form's many-to-many fields were saved by article_save; only formsets remain.

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from players.models import Player
 from players.services import player_restore, player_save
-from revisions.admin import RestoreRefused, RevisionHistory
+from revisions.admin import RevisionHistory
 from revisions.models import Actor, Revision, Via
 
 
@@ -37,6 +37,7 @@ class PlayerAdmin(RevisionHistory):
     }
     revision_long_text = ("bio",)
     revision_lines = ("aliases",)
+    revision_slug_owner = "someone else's"
 
     def save_model(self, request: HttpRequest, obj: Player, form: Any, change: bool) -> None:
         relinks = obj.names_changed()  # the save relinks in the background (articles.apps)
@@ -46,15 +47,5 @@ class PlayerAdmin(RevisionHistory):
                 request, f"Relinking articles that may mention {obj.name}.", messages.INFO
             )
 
-    def restore_revision(self, request: HttpRequest, obj: Player, revision: Revision) -> None:
-        slug = revision.data.get("slug", obj.slug)
-        if Player.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
-            raise RestoreRefused(
-                f"That version's address /squad/{slug}/ is now someone else's: change one of "
-                "the two slugs first."
-            )
-        player_restore(
-            player=obj,
-            revision=revision,
-            actor=Actor(Via.RESTORE, request.user, note=f"revision {revision.pk}"),
-        )
+    def restore_revision(self, obj: Player, revision: Revision, actor: Actor) -> None:
+        player_restore(player=obj, revision=revision, actor=actor)

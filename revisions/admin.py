@@ -4,7 +4,7 @@ the difference between any two, and a one-click restore.
 `RevisionHistory` is a ModelAdmin mixin. The model's admin says how its snapshots read
 (`revision_labels`, `revision_long_text`, `revision_names`) and how one is restored
 (`restore_revision`, through the app's own service, which records the restore as a new
-revision).
+revision; the mixin first refuses a version whose slug another row has taken).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from revisions import diff
-from revisions.models import Revision, when
+from revisions.models import Actor, Revision, Via, when
 
 PER_PAGE = 50
 
@@ -43,8 +43,16 @@ class RevisionHistory(admin.ModelAdmin):
         """Names for the ids that snapshots hold in lists (players, tags), by field."""
         return {}
 
-    def restore_revision(self, request: HttpRequest, obj: Any, revision: Revision) -> None:
+    # Whose the address of a restored version may have become, for the refusal's message.
+    revision_slug_owner = "another one's"
+
+    def restore_revision(self, obj: Any, revision: Revision, actor: Actor) -> None:
+        """Put `revision` back through the app's service, as a save by `actor`."""
         raise NotImplementedError
+
+    def check_restore(self, request: HttpRequest, obj: Any, revision: Revision) -> None:
+        """Refuse (PermissionDenied) a restore this user may not make; by default, any user
+        who may change the object may restore it."""
 
     def compare(
         self, before: Mapping[str, Any], after: Mapping[str, Any], names: Any = None
@@ -134,14 +142,23 @@ class RevisionHistory(admin.ModelAdmin):
     def restore_view(self, request: HttpRequest, object_id: str, revision_id: int) -> HttpResponse:
         """Put a revision back (one click on the History page); the restore is itself saved
         as a new revision."""
-        obj = self._object(request, object_id)
+        obj: Any = self._object(request, object_id)  # a model with a slug and a page
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         revision = Revision.objects.of(obj).filter(pk=revision_id).first()
         if revision is None:
             raise Http404(f"“{obj}” has no revision {revision_id}.")
         try:
-            self.restore_revision(request, obj, revision)
+            self.check_restore(request, obj, revision)
+            slug = revision.data.get("slug", obj.slug)
+            if self.model._default_manager.filter(slug=slug).exclude(pk=obj.pk).exists():
+                address = type(obj)(slug=slug).get_absolute_url()
+                raise RestoreRefused(
+                    f"That version's address {address} is now {self.revision_slug_owner}: "
+                    "change one of the two slugs first."
+                )
+            actor = Actor(Via.RESTORE, request.user, note=f"revision {revision.pk}")
+            self.restore_revision(obj, revision, actor)
         except RestoreRefused as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
             return HttpResponseRedirect(self._url("history", obj))

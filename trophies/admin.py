@@ -3,7 +3,7 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from revisions.admin import RestoreRefused, RevisionHistory
+from revisions.admin import RevisionHistory
 from revisions.models import Actor, Revision, Via
 from trophies.models import Honour, Trophy, TrophyQuerySet
 from trophies.services import trophy_restore, trophy_save
@@ -31,6 +31,7 @@ class TrophyAdmin(RevisionHistory):
     }
     revision_long_text = ("description",)
     revision_lines = ("aliases",)
+    revision_slug_owner = "another trophy's"
 
     def get_queryset(self, request: HttpRequest) -> TrophyQuerySet:
         # The admin's queryset is Trophy.objects' (ModelAdmin is not generic at run time).
@@ -44,18 +45,8 @@ class TrophyAdmin(RevisionHistory):
                 request, f"Relinking articles that may mention {obj.name}.", messages.INFO
             )
 
-    def restore_revision(self, request: HttpRequest, obj: Trophy, revision: Revision) -> None:
-        slug = revision.data.get("slug", obj.slug)
-        if Trophy.objects.filter(slug=slug).exclude(pk=obj.pk).exists():
-            raise RestoreRefused(
-                f"That version's address /trophies/{slug}/ is now another trophy's: change "
-                "one of the two slugs first."
-            )
-        trophy_restore(
-            trophy=obj,
-            revision=revision,
-            actor=Actor(Via.RESTORE, request.user, note=f"revision {revision.pk}"),
-        )
+    def restore_revision(self, obj: Trophy, revision: Revision, actor: Actor) -> None:
+        trophy_restore(trophy=obj, revision=revision, actor=actor)
 
     @admin.display(description="wins", ordering="honour_count")
     def honour_count(self, trophy: Trophy) -> int:
