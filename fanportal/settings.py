@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tokens",
     "players",
     "trophies",
+    "matches",
     "articles",
 ]
 

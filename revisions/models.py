@@ -15,6 +15,7 @@ class Via(models.TextChoices):
     ADMIN = "admin", "the admin"
     API = "api", "the API"
     IMPORT = "import", "the story import"
+    MATCHES = "matches", "the match import"
     RESTORE = "restore", "a restore"
     DEMO = "demo", "the demo loader"
 

@@ -1,0 +1,218 @@
+"""Writes to matches: the one path by which a team, a match and its events are saved, and
+the stored league table recomputed (admin, import, API, demo).
+
+A table is recomputed inside the transaction that changes a result (or a deduction), so a
+page never computes one and never shows a result beside a table that lacks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import router, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from images.processing import sync_renditions
+from matches.models import (
+    CREST_WIDTHS,
+    Deduction,
+    Match,
+    MatchEvent,
+    Season,
+    TableRow,
+    Team,
+)
+from matches.standings import Result, standings
+from revisions.models import Actor, Revision, record
+
+TEAM_FIELDS = ("name", "short_name", "slug", "aliases", "ground", "is_club")
+MATCH_FIELDS = (
+    "round",
+    "venue",
+    "status",
+    "home_score",
+    "away_score",
+    "home_score_ht",
+    "away_score_ht",
+    "extra_time",
+    "home_penalties",
+    "away_penalties",
+    "slug",
+)
+# What changes a table when it changes.
+RESULT_FIELDS = ("status", "home_id", "away_id", "home_score", "away_score")
+EVENT_FIELDS = ("team_id", "player_id", "player_name", "minute", "added_minute", "kind")
+
+
+def clean_lines(text: str) -> str:
+    """One alias a line, as the form's textarea shows them (browsers send CRLF)."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def team_snapshot(team: Team) -> dict[str, Any]:
+    return {
+        **{field: getattr(team, field) for field in TEAM_FIELDS},
+        "crest": team.crest.name or "",
+    }
+
+
+def team_save(*, team: Team, actor: Actor | None = None) -> Team:
+    """Save the team (a slug from its short name when it has none, the crest's renditions)
+    and a revision of it saying who or what made the save."""
+    team.short_name = team.short_name.strip() or team.name.strip()
+    if not team.slug:
+        team.slug = slugify(team.short_name)
+    team.aliases = clean_lines(team.aliases)
+    with transaction.atomic(using=router.db_for_write(Team, instance=team)):
+        team.save()
+        sync_renditions(team, "crest", "crest_renditions", CREST_WIDTHS)
+        if actor is not None:
+            record(team, data=team_snapshot(team), actor=actor)
+    return team
+
+
+def team_restore(*, team: Team, revision: Revision, actor: Actor) -> Team:
+    data = {**team_snapshot(team), **revision.data}
+    for field in TEAM_FIELDS:
+        setattr(team, field, data[field])
+    if data["crest"] != team.crest.name and (
+        not data["crest"] or team.crest.storage.exists(data["crest"])
+    ):
+        team.crest.name = data["crest"]
+    return team_save(team=team, actor=actor)
+
+
+def match_slug(home: Team, away: Team, kickoff: dt.datetime) -> str:
+    """ "chelsea-v-liverpool-2024-02-25": the teams and the day, in UK time."""
+    return f"{home.slug}-v-{away.slug}-{timezone.localtime(kickoff):%Y-%m-%d}"
+
+
+def match_snapshot(match: Match, events: Iterable[MatchEvent] | None = None) -> dict[str, Any]:
+    """The match's whole content, as a revision keeps it, with its events."""
+    if events is None:
+        events = match.events.all() if match.pk else []
+    return {
+        **{field: getattr(match, field) for field in MATCH_FIELDS},
+        "season": match.season_id,
+        "home": match.home_id,
+        "away": match.away_id,
+        "kickoff": match.kickoff.astimezone(dt.UTC).isoformat(),
+        "events": [{field: getattr(e, field) for field in EVENT_FIELDS} for e in events],
+    }
+
+
+def match_save(
+    *,
+    match: Match,
+    actor: Actor | None,
+    events: Iterable[MatchEvent] | None = None,
+) -> Match:
+    """Save the match in one transaction: a slug from the teams and the day when it has
+    none, its calendar sequence raised when the kickoff or the status changed, its events
+    replaced by `events` when given, the season's table recomputed when the result changed,
+    and a revision of the whole match saying who or what (`actor`) made the save."""
+    if not match.slug:
+        match.slug = match_slug(match.home, match.away, match.kickoff)
+    using = router.db_for_write(Match, instance=match)
+    with transaction.atomic(using=using):
+        stored = None
+        if match.pk is not None:
+            stored = (
+                Match.objects.using(using)
+                .select_for_update()
+                .filter(pk=match.pk)
+                .values("kickoff", "season_id", "sequence", *RESULT_FIELDS)
+                .first()
+            )
+        if stored is not None:
+            moved = stored["kickoff"] != match.kickoff or stored["status"] != match.status
+            match.sequence = stored["sequence"] + moved
+        match.save()
+        event_list = None if events is None else list(events)
+        if event_list is not None:
+            match.events.all().delete()
+            for event in event_list:
+                event.match = match
+            MatchEvent.objects.using(using).bulk_create(event_list)
+        if stored is None or any(stored[field] != getattr(match, field) for field in RESULT_FIELDS):
+            recompute_table(match.season)
+        if stored is not None and stored["season_id"] != match.season_id:
+            recompute_table(Season.objects.get(pk=stored["season_id"]))
+        if actor is not None:
+            record(match, data=match_snapshot(match, event_list), actor=actor)
+    return match
+
+
+def match_restore(*, match: Match, revision: Revision, actor: Actor) -> Match:
+    """Put the match back as `revision` has it (result, kickoff, events), as a new revision."""
+    data = {**match_snapshot(match), **revision.data}
+    for field in MATCH_FIELDS:
+        setattr(match, field, data[field])
+    match.season_id, match.home_id, match.away_id = data["season"], data["home"], data["away"]
+    match.kickoff = dt.datetime.fromisoformat(data["kickoff"])
+    events = [MatchEvent(**event) for event in data["events"]]
+    return match_save(match=match, actor=actor, events=events)
+
+
+def recompute_table(season: Season) -> list[TableRow]:
+    """Store the season's table from its decided matches and deductions (three queries and
+    the rewrite). A cup season has no table."""
+    if not season.competition.is_league:
+        return []
+    rows = (
+        Match.objects.filter(season=season)
+        .values_list("home_id", "away_id", "status", "home_score", "away_score", "kickoff")
+        .order_by("kickoff", "pk")
+    )
+    teams: set[int] = set()
+    results = []
+    for home, away, status, home_score, away_score, kickoff in rows:
+        teams.update((home, away))
+        if status in Match.DECIDED and home_score is not None and away_score is not None:
+            results.append(Result(home, away, home_score, away_score, kickoff))
+    deductions: dict[int, int] = {}
+    for team, points in Deduction.objects.filter(season=season).values_list("team_id", "points"):
+        deductions[team] = deductions.get(team, 0) + points
+    teams.update(deductions)
+    names = dict(Team.objects.filter(pk__in=teams).values_list("pk", "short_name"))
+    table = standings(
+        teams,
+        results,
+        deductions=deductions,
+        tie_breakers=season.tie_breakers.split(","),  # type: ignore[arg-type]
+        names=names,
+    )
+    stored = [
+        TableRow(
+            season=season,
+            team_id=row.team,
+            position=row.position,
+            played=row.played,
+            won=row.won,
+            drawn=row.drawn,
+            lost=row.lost,
+            goals_for=row.goals_for,
+            goals_against=row.goals_against,
+            goal_difference=row.goal_difference,
+            deducted=row.deducted,
+            points=row.points,
+            form=row.form,
+        )
+        for row in table
+    ]
+    with transaction.atomic(using=router.db_for_write(TableRow)):
+        TableRow.objects.filter(season=season).delete()
+        TableRow.objects.bulk_create(stored)
+        Season.objects.filter(pk=season.pk).update(table_updated_at=timezone.now())
+    return stored
+
+
+def deduction_save(*, deduction: Deduction) -> Deduction:
+    """Save a points deduction and recompute its season's table."""
+    with transaction.atomic(using=router.db_for_write(Deduction, instance=deduction)):
+        deduction.save()
+        recompute_table(deduction.season)
+    return deduction
