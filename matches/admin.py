@@ -134,7 +134,6 @@ class MatchAdmin(RevisionHistory):
         ),
         ("Address", {"fields": ["slug"], "classes": ["collapse"]}),
     ]
-    readonly_fields: list[str] = []
     revision_labels = {
         "season": "Season",
         "round": "Round",
@@ -155,8 +154,10 @@ class MatchAdmin(RevisionHistory):
     }
     revision_slug_owner = "another match's"
 
-    def get_form(self, request: HttpRequest, obj: Match | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Match | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
         # A new match gets its address from the teams and the day.
         form.base_fields["slug"].required = False
         return form

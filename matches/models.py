@@ -5,6 +5,7 @@ from the results (stored by `matches.services`, never computed per request)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -95,7 +96,7 @@ class Season(models.Model):
         return reverse("matches:table", args=[self.competition.slug, self.slug])
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+        if None not in (self.starts_on, self.ends_on) and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The season cannot end before it starts."})
 
     def covers(self, day: dt.date) -> bool:
@@ -251,7 +252,12 @@ class Match(models.Model):
             errors["away_penalties"] = "Give both penalty scores, or neither."
         if self.status in self.DECIDED and self.home_score is None:
             errors["home_score"] = "A finished match needs its score."
-        if self.season_id and self.kickoff and not self.season.covers(self.local_kickoff.date()):
+        kickoff = cast("dt.datetime | None", self.kickoff)  # None in a form left blank
+        if (
+            self.season_id
+            and kickoff is not None
+            and not self.season.covers(self.local_kickoff.date())
+        ):
             errors["kickoff"] = (
                 f"{self.local_kickoff:%-d %B %Y} is outside the {self.season.name} season "
                 f"({self.season.starts_on:%-d %B %Y} to {self.season.ends_on:%-d %B %Y})."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import router, transaction
 from django.utils import timezone
@@ -188,7 +188,7 @@ def recompute_table(season: Season) -> list[TableRow]:
     stored = [
         TableRow(
             season=season,
-            team_id=row.team,
+            team_id=cast(int, row.team),
             position=row.position,
             played=row.played,
             won=row.won,
