@@ -80,6 +80,7 @@ IMPORT = {"create_per_s": 300, "unchanged_per_s": 2000, "peak_mb": 300}
 SEARCH_MEDIAN_MS, SEARCH_MAX_MS = 10, 150
 WORKER_MB = 120
 MATCH_IMPORT_S = 1.0
+TABLE_RECOMPUTE_MS = 50
 # Pages that other work is still building: "not built yet" until they answer 200.
 LATER = {"fixtures", "match", "table", "match list api", "table api"}
 LOAD_PAGES = ["home", "news", "article", "player", "fixtures", "table"]
@@ -217,6 +218,10 @@ def build_site(database_url: str, folder: Path, work: Path, results: dict) -> di
     if database_url.startswith("postgres"):
         vacuum_analyze(database_url)
     site["slugs"] = child(env, {"prepare": True, "editor": EDITOR}, work, "prepare")
+    if (site.get("matches") or {}).get("built"):
+        site["recompute"] = attempt(
+            site, "recompute", lambda: child(env, {"recompute": 20}, work, "recompute")
+        )
     token = manage(env, "create_api_token", EDITOR, "--name", "make bench", capture=True)
     site["api_token"] = token.strip().splitlines()[-1]
     if database_url.startswith("postgres"):
@@ -535,6 +540,25 @@ def table(results: dict) -> list[str]:
         )
 
     row("import a 380-match season (command)", f"≤ {MATCH_IMPORT_S:g} s", season)
+
+    def recomputed(d: dict, k: str) -> tuple[str, bool | None] | None:
+        if k != "matchday":
+            return None
+        if "recompute" in d["site"].get("errors", {}):
+            return "error", False
+        figures = d["site"].get("recompute") or {}
+        if not figures.get("built"):
+            return "not built yet", None
+        return (
+            f"{figures['median_ms']:.1f}/{figures['max_ms']:.1f}",
+            figures["max_ms"] <= TABLE_RECOMPUTE_MS,
+        )
+
+    row(
+        "a result saved, table recomputed (median/max ms)",
+        f"≤ {TABLE_RECOMPUTE_MS} ms",
+        recomputed,
+    )
 
     def searched(field: str, limit: float):
         def figure(d: dict, k: str) -> tuple[str, bool] | None:
