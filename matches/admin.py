@@ -3,15 +3,20 @@ matches, whose result, scorers, cards and line-ups are entered on one page."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils import timezone
 
 from matches.models import Competition, Deduction, LineupEntry, Match, MatchEvent, Season, Team
 from matches.services import match_restore, match_save, recompute_table, team_restore, team_save
+from players.models import Player
+from revisions import diff
 from revisions.admin import RevisionHistory
 from revisions.models import Actor, Revision, Via
 
@@ -152,7 +157,44 @@ class MatchAdmin(RevisionHistory):
         "slug": "Slug",
         "events": "Goals, cards and substitutions",
     }
+    revision_lines = ("events",)
     revision_slug_owner = "another match's"
+
+    def compare(
+        self, before: Mapping[str, Any], after: Mapping[str, Any], names: Any = None
+    ) -> list[diff.Change]:
+        """Teams and the season by name, the kickoff in UK time, and each event as a line
+        ("118' Goal: Virgil van Dijk (Liverpool)"), so that a change reads as the page does."""
+        teams = dict(Team.objects.values_list("pk", "short_name"))
+        seasons = {
+            season.pk: str(season) for season in Season.objects.select_related("competition")
+        }
+        players = dict(Player.objects.values_list("pk", "name"))
+        kinds = dict(MatchEvent.Kind.choices)
+
+        def readable(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+            events = [
+                f"{MatchEvent(minute=event['minute'], added_minute=event['added_minute']).clock} "
+                f"{kinds.get(event['kind'], event['kind'])}: "
+                f"{players.get(event['player_id']) or event['player_name']} "
+                f"({teams.get(event['team_id'], '?')})"
+                for event in snapshot.get("events", [])
+            ]
+            kickoff = snapshot.get("kickoff")
+            return {
+                **snapshot,
+                "season": seasons.get(snapshot.get("season"), snapshot.get("season")),
+                "home": teams.get(snapshot.get("home"), snapshot.get("home")),
+                "away": teams.get(snapshot.get("away"), snapshot.get("away")),
+                "kickoff": (
+                    f"{timezone.localtime(dt.datetime.fromisoformat(kickoff)):%-d %B %Y, %H:%M}"
+                    if kickoff
+                    else kickoff
+                ),
+                "events": "\n".join(events),
+            }
+
+        return super().compare(readable(before), readable(after), names={})
 
     def get_form(
         self, request: HttpRequest, obj: Match | None = None, change: bool = False, **kwargs: Any

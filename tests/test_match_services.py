@@ -235,3 +235,13 @@ def test_a_result_goes_in_on_one_page_of_the_admin(league, admin_client):
     assert [event.clock for event in Match.objects.get(pk=match.pk).events.all()] == ["23'", "67'"]
     latest = Revision.objects.latest_of(match)
     assert (latest.source, len(latest.data["events"]), latest.data["home_score"]) == ("admin", 2, 2)
+
+
+def test_the_history_of_a_match_compares_its_results_and_events(league, admin_client):
+    season, teams = league
+    match = play(season, teams["liverpool"], teams["chelsea"], (1, 0))
+    scorer = MatchEvent(team=teams["liverpool"], player_name="Luis Díaz", minute=12, kind="goal")
+    match_save(match=match, actor=ADMIN, events=[scorer])
+    page = admin_client.get(f"/admin/matches/match/{match.pk}/history/")
+    assert page.status_code == 200
+    assert "Changed goals, cards and substitutions" in page.content.decode()
