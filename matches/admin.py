@@ -183,9 +183,9 @@ class MatchAdmin(RevisionHistory):
             kickoff = snapshot.get("kickoff")
             return {
                 **snapshot,
-                "season": seasons.get(snapshot.get("season"), snapshot.get("season")),
-                "home": teams.get(snapshot.get("home"), snapshot.get("home")),
-                "away": teams.get(snapshot.get("away"), snapshot.get("away")),
+                "season": seasons.get(snapshot["season"], snapshot["season"]),
+                "home": teams.get(snapshot["home"], snapshot["home"]),
+                "away": teams.get(snapshot["away"], snapshot["away"]),
                 "kickoff": (
                     f"{timezone.localtime(dt.datetime.fromisoformat(kickoff)):%-d %B %Y, %H:%M}"
                     if kickoff
