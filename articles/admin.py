@@ -16,10 +16,17 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
-from articles.admin_forms import LONG_TEXT, REVISION_LABELS, ArticleForm, compare, names_of
+from articles.admin_forms import (
+    LONG_TEXT,
+    REVISION_LABELS,
+    ArticleForm,
+    compare,
+    match_name,
+    names_of,
+)
 from articles.admin_import import import_stories_page
 from articles.mentions import Mentions
-from articles.models import Article, SlugRedirect, Tag
+from articles.models import Article, ArticleMatch, SlugRedirect, Tag
 from articles.services import EditConflict, article_restore, article_save, picked_links
 from articles.structured_data import news_article
 from revisions.admin import RevisionHistory
@@ -80,7 +87,7 @@ class ArticleAdmin(RevisionHistory):
     date_hierarchy = "published_at"
     change_list_template = "admin/articles/article/change_list.html"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["picked_players", "picked_trophies", "tags"]
+    autocomplete_fields = ["picked_players", "picked_trophies", "tags", "removed_matches"]
     actions = ["publish", "unpublish"]
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -108,6 +115,19 @@ class ArticleAdmin(RevisionHistory):
                 ),
             },
         ),
+        (
+            "Matches",
+            {
+                "fields": ["found_matches", "picked_reports", "picked_previews", "removed_matches"],
+                "description": (
+                    "A story that names the opponent of one of the club's matches is linked "
+                    "to it when you save: as its preview if it is dated up to seven days "
+                    "before the match day, as its report from the match day to two days "
+                    "after. Pick the matches it is about that are not found, and remove a "
+                    "found one it is not about: both stay so, whatever later saves find."
+                ),
+            },
+        ),
         ("Record", {"fields": ["word_count", "source_name", "created_at", "updated_at"]}),
     ]
 
@@ -115,7 +135,15 @@ class ArticleAdmin(RevisionHistory):
         return super().get_queryset(request).prefetch_related("players")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
-        fields = ["preview", "found", "word_count", "source_name", "created_at", "updated_at"]
+        fields = [
+            "preview",
+            "found",
+            "found_matches",
+            "word_count",
+            "source_name",
+            "created_at",
+            "updated_at",
+        ]
         if not self.has_publish_permission(request):
             fields += PUBLISHING_FIELDS
         return fields
@@ -158,6 +186,16 @@ class ArticleAdmin(RevisionHistory):
         names = [p.name for p in article.players.all() if p.pk not in picked.player_ids]
         names += [t.name for t in article.trophies.all() if t.pk not in picked.trophy_ids]
         return ", ".join(names) or "None yet."
+
+    @admin.display(description="found from the text and date")
+    def found_matches(self, article: Article) -> str:
+        if not article.pk:
+            return "Found when you save."
+        found = [
+            f"{link.get_role_display()}: {match_name(link.match)}"
+            for link in ArticleMatch.objects.for_strip().filter(article=article, picked=False)
+        ]
+        return ", ".join(found) or "None."
 
     @admin.display(description="preview")
     def preview(self, article: Article) -> str:
@@ -210,6 +248,7 @@ class ArticleAdmin(RevisionHistory):
             article=obj,
             actor=Actor.of(request.user, Via.ADMIN),
             picked=picked,
+            match_picks=form.match_picks(),
             tags=data.get("tags"),
             base_version=data.get("base_version"),
         )

@@ -5,11 +5,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.db import transaction
-from django.db.models.signals import post_migrate, post_save, pre_delete
+from django.db.models.signals import post_init, post_migrate, post_save, pre_delete
 
 if TYPE_CHECKING:
+    from matches.models import Match, Team
     from players.models import Player
     from trophies.models import Trophy
+
+# What the articles' links to matches depend on, as a team or match was read (an attribute
+# the receivers below set on each instance; None when unknown: a new row, or one read
+# without those fields).
+LOADED = "loaded_for_articles"
+MATCH_FIELDS = ("kickoff", "home_id", "away_id")
 
 
 def restore_search_triggers(sender: AppConfig, using: str, **kwargs: Any) -> None:
@@ -99,6 +106,105 @@ def relink_after_delete(
     enqueue_relink(instance, using=using, names=names, article_ids=article_ids)
 
 
+def team_names(row: dict[str, Any]) -> list[str] | None:
+    """A team's name, short name and aliases, as the match finder reads them (None if the
+    row lacks one of them)."""
+    from players.models import names_in
+
+    if not all(field in row for field in ("name", "short_name", "aliases")):
+        return None
+    return list(dict.fromkeys([*names_in(row["name"], row["aliases"]), row["short_name"]]))
+
+
+def remember_team(sender: type[Team], instance: Team, **kwargs: Any) -> None:
+    setattr(instance, LOADED, team_names(instance.__dict__) if instance.pk else None)
+
+
+def relink_after_team_save(
+    sender: type[Team], instance: Team, created: bool, raw: bool, using: str, **kwargs: Any
+) -> None:
+    """A new team, or one whose names changed: relink the stories that may name it near one
+    of its matches with the club (articles.tasks). Its slug, crest or ground change nothing:
+    no story links a team."""
+    from articles.tasks import relink_mentions_of
+
+    loaded = None if created else getattr(instance, LOADED, None)
+    names = team_names(instance.__dict__) or []
+    setattr(instance, LOADED, names)
+    if raw:
+        return
+    if loaded is None:
+        changed = names
+    else:
+        changed = [n for n in names if n not in loaded] + [n for n in loaded if n not in names]
+    if not changed:
+        return
+    transaction.on_commit(
+        functools.partial(relink_mentions_of.enqueue, kind="team", pk=instance.pk, names=changed),
+        using=using,
+        robust=True,
+    )
+
+
+def remember_match(sender: type[Match], instance: Match, **kwargs: Any) -> None:
+    row = instance.__dict__
+    loaded = tuple(row[f] for f in MATCH_FIELDS) if all(f in row for f in MATCH_FIELDS) else None
+    setattr(instance, LOADED, loaded if instance.pk else None)
+
+
+def enqueue_match_relink(
+    days: list[str], *, using: str, article_ids: list[int] | None = None
+) -> None:
+    from articles.tasks import relink_match_articles
+
+    transaction.on_commit(
+        functools.partial(
+            relink_match_articles.enqueue, days=sorted(set(days)), article_ids=article_ids or []
+        ),
+        using=using,
+        robust=True,
+    )
+
+
+def relink_after_match_save(
+    sender: type[Match], instance: Match, created: bool, raw: bool, using: str, **kwargs: Any
+) -> None:
+    """A new club match, or one whose kickoff or teams changed (to or from the club's): relink
+    the stories dated within its window, before and after (articles.tasks). A result, a
+    venue or a status changes no link (the article page reads the score when it is shown)."""
+    from articles.mentions import club_day
+    from matches.models import Team
+
+    loaded = None if created else getattr(instance, LOADED, None)
+    now = tuple(getattr(instance, f) for f in MATCH_FIELDS)
+    setattr(instance, LOADED, now)
+    if raw or loaded == now:
+        return
+    # The teams are usually on the instance already (a form's or an import's choice).
+    club_match = instance.home.is_club or instance.away.is_club
+    if loaded is not None and not club_match and loaded[1:] != now[1:]:
+        club_match = Team.objects.using(using).filter(pk__in=loaded[1:], is_club=True).exists()
+    if not club_match:
+        return
+    days = [club_day(instance.kickoff).isoformat()]
+    if loaded is not None:
+        days.append(club_day(loaded[0]).isoformat())
+    enqueue_match_relink(days, using=using)
+
+
+def relink_after_match_delete(
+    sender: type[Match], instance: Match, using: str, **kwargs: Any
+) -> None:
+    """A match about to be deleted: once the deletion commits, relink the stories linked to it
+    (read now) and those dated around it, which may now point at another match."""
+    from articles.mentions import club_day
+
+    article_ids = sorted(instance.articles.using(using).values_list("pk", flat=True))
+    enqueue_match_relink(
+        [club_day(instance.kickoff).isoformat()], using=using, article_ids=article_ids
+    )
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
 
@@ -123,3 +229,13 @@ class ArticlesConfig(AppConfig):
             label = model._meta.label
             post_save.connect(relink_after_save, sender=model, dispatch_uid=f"relink {label}")
             pre_delete.connect(relink_after_delete, sender=model, dispatch_uid=f"unlink {label}")
+
+        # Stories find their match from the opponent's names and the match's day: a change
+        # to either relinks the stories it may affect. Matches cannot import articles either.
+        from matches.models import Match, Team
+
+        post_init.connect(remember_team, sender=Team, dispatch_uid="remember names Team")
+        post_save.connect(relink_after_team_save, sender=Team, dispatch_uid="relink Team")
+        post_init.connect(remember_match, sender=Match, dispatch_uid="remember day Match")
+        post_save.connect(relink_after_match_save, sender=Match, dispatch_uid="relink Match")
+        pre_delete.connect(relink_after_match_delete, sender=Match, dispatch_uid="unlink Match")

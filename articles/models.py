@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from images.fields import SafeImageField
+from matches.models import Match
 from players.models import Player
 from trophies.models import Trophy
 
 IMAGE_WIDTHS = (480, 800, 1200, 1600)
+# The matches an article can be linked to: the club's own.
+CLUB_MATCHES = models.Q(home__is_club=True) | models.Q(away__is_club=True)
 RELATED_WINDOW = 60
 RELATED_FIELDS = ("title", "slug", "card_html")
 
@@ -69,6 +72,8 @@ class Subjects:
     players: list[Player]
     trophies: list[Trophy]
     tags: list[Tag]
+    # The matches it previews or reports, with their teams and competition (the strip).
+    matches: list[ArticleMatch]
 
     @classmethod
     def of(cls, article: Article) -> Subjects:
@@ -78,7 +83,8 @@ class Subjects:
             **{
                 name: list(related().filter(articles=article.pk))
                 for name, related in RELATIONS.items()
-            }
+            },
+            matches=list(ArticleMatch.objects.for_strip().filter(article=article.pk)),
         )
 
 
@@ -136,7 +142,8 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         )
 
     def with_relations(self) -> ArticleQuerySet:
-        """Everything an article page shows besides the article: people, trophies, tags."""
+        """Everything an article page shows besides the article: people, trophies, tags (the
+        matches are read by `subjects`, in one query, when a page asks)."""
         return self.prefetch_related(
             *(models.Prefetch(name, queryset=related()) for name, related in RELATIONS.items())
         )
@@ -278,6 +285,20 @@ class Article(models.Model):
         verbose_name="also about (trophies)",
         help_text="Trophies the story is about that its text does not name.",
     )
+    # The club matches it previews or reports (ArticleMatch says which): the one found from the
+    # opponent it names and its date on every save, plus those an editor picked, less those
+    # an editor removed (see ArticleMatch).
+    matches = models.ManyToManyField(
+        Match, through="ArticleMatch", blank=True, related_name="articles"
+    )
+    removed_matches = models.ManyToManyField(
+        Match,
+        blank=True,
+        related_name="+",
+        limit_choices_to=CLUB_MATCHES,
+        verbose_name="not about these matches",
+        help_text="Matches found from the story's text and date that it is not about.",
+    )
     source_name = models.CharField(max_length=255, blank=True, editable=False)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     # The import identity, "<date>/<headline slug>": unique, so concurrent imports of one story
@@ -332,12 +353,13 @@ class Article(models.Model):
 
     @cached_property
     def subjects(self) -> Subjects:
-        """From the relations with_relations() prefetched; the article page sets it from its
-        prepared queries instead."""
+        """From the relations with_relations() prefetched (and one query for the matches);
+        the article page sets it from its prepared queries instead."""
         return Subjects(
             players=list(self.players.all()),
             trophies=list(self.trophies.all()),
             tags=list(self.tags.all()),
+            matches=list(ArticleMatch.objects.for_strip().filter(article=self.pk)),
         )
 
     @property
@@ -355,6 +377,74 @@ class Article(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+def scoreline(match: Match, *, extras: bool = False) -> str:
+    """ "Chelsea 0–1 Liverpool" once the match has a score, "Chelsea v Liverpool" before; with
+    `extras`, extra time and penalties follow: "Chelsea 0–1 Liverpool (aet)". Reads the
+    match's teams."""
+    home, away = match.home.short_name, match.away.short_name
+    if not match.has_score:
+        return f"{home} v {away}"
+    line = f"{home} {match.home_score}–{match.away_score} {away}"
+    if not extras:
+        return line
+    notes = ["aet"] if match.extra_time else []
+    if match.home_penalties is not None:
+        notes.append(f"{match.home_penalties}–{match.away_penalties} pens")
+    return f"{line} ({', '.join(notes)})" if notes else line
+
+
+class ArticleMatchQuerySet(models.QuerySet["ArticleMatch"]):
+    def for_strip(self) -> ArticleMatchQuerySet:
+        """With what the article page's match strip prints: teams, competition; in kickoff
+        order."""
+        return self.select_related(
+            "match__home", "match__away", "match__season__competition"
+        ).order_by("match__kickoff", "match__pk")
+
+
+class ArticleMatch(models.Model):
+    """An article's link to a club match it previews or reports.
+
+    A link is found or picked. Found (`picked` false): every save of the article
+    (articles.services.article_save, so every relink and import too) looks for the match its
+    text and date point at (articles.mentions.MatchIndex) and keeps one found link at most,
+    replacing a stale one. Picked (`picked` true): an editor chose the match and its role;
+    saves keep it whatever the text says, until the editor drops it. A found match the
+    editor removed goes to `Article.removed_matches` and is never found for that article
+    again (whatever later relinks or imports find), until the editor picks it or takes it
+    off that list. A removal is stored apart from the links so that `match.articles` (the
+    match page's reports and previews) holds only real links.
+    """
+
+    class Role(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        REPORT = "report", "Report"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="match_links")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="article_links")
+    role = models.CharField(max_length=10, choices=Role)
+    picked = models.BooleanField(
+        default=False, help_text="Picked by an editor: kept whatever the text says."
+    )
+
+    objects = ArticleMatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "article's match"
+        verbose_name_plural = "articles' matches"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "match"], name="unique_article_match")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.match_id}"
+
+    @property
+    def scoreline(self) -> str:
+        """What the article page's strip says of the match: "Chelsea 0–1 Liverpool (aet)"."""
+        return scoreline(self.match, extras=True)
 
 
 class SlugRedirect(models.Model):

@@ -20,6 +20,16 @@ def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
         {"@type": "Thing", "name": trophy.name, "url": absolute(trophy.get_absolute_url())}
         for trophy in article.subjects.trophies
     ]
+    # The matches it previews or reports: the events it is about.
+    events = [
+        {
+            "@type": "SportsEvent",
+            "name": f"{link.match.home.short_name} v {link.match.away.short_name}",
+            "startDate": link.match.kickoff.isoformat(),
+            "url": absolute(link.match.get_absolute_url()),
+        }
+        for link in article.subjects.matches
+    ]
     publisher = {
         "@type": "Organization",
         "name": settings.FANPORTAL_SITE_NAME,
@@ -38,7 +48,7 @@ def news_article(article: Article, absolute: Absolute) -> dict[str, Any]:
         "wordCount": article.word_count,
         "author": {"@type": "Person", "name": article.author} if article.author else publisher,
         "publisher": publisher,
-        "about": people,
+        "about": events + people,
         "mentions": people + trophies,
     }
     if article.image:

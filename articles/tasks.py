@@ -13,22 +13,34 @@ story links a new signing moments later. Which articles, for a change:
 
 A new player or trophy is all added names; a deleted one takes its links with it (the ids are
 read before the delete) and all its names.
+
+Teams are not linked in the text: their names only find the match a story is about
+(articles.mentions.MatchIndex). A new team, or a name, short name or alias added or removed,
+relinks the stories that use one of those names and are dated within the window (seven days
+before to two days after) of a club match against that team; a team with no such match
+affects none. A new club match, or one whose kickoff or teams changed (or a deleted one),
+relinks the stories dated within its window, before and after the change.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from django.db.models import Q
 from django.tasks import task
 
+from articles.mentions import PREVIEW_DAYS, REPORT_DAYS, club_day, window_of
 from articles.models import Article
 from articles.search import mentioning
 from articles.services import relink_articles
+from matches.models import Match
 from players.models import Player
 from trophies.models import Trophy
 
-Kind = Literal["player", "trophy"]
+Kind = Literal["player", "trophy", "team"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,10 @@ def name_change(instance: Player | Trophy, *, created: bool) -> NameChange:
 
 def affected_articles(*, kind: Kind, pk: int, names: list[str], unlink: bool) -> set[int]:
     """The ids of the articles whose text has one of `names`, and, with `unlink`, of those
-    that link to the player or trophy `pk` now."""
+    that link to the player or trophy `pk` now. For a team, only the articles dated within
+    the window of one of the club's matches against it (a team has no links in the text)."""
+    if kind == "team":
+        return _in_windows_of_team(pk, names)
     found = mentioning(names)
     if unlink:
         linked = (
@@ -71,6 +86,46 @@ def affected_articles(*, kind: Kind, pk: int, names: list[str], unlink: bool) ->
     return found
 
 
+def _in_windows_of_team(pk: int, names: list[str]) -> set[int]:
+    kickoffs = (
+        Match.objects.of_club().filter(Q(home=pk) | Q(away=pk)).values_list("kickoff", flat=True)
+    )
+    days = {
+        club_day(kickoff) + dt.timedelta(days=offset)
+        for kickoff in kickoffs
+        for offset in range(-PREVIEW_DAYS, REPORT_DAYS + 1)
+    }  # the days a story about one of these matches is dated
+    if not days:
+        return set()
+    found = mentioning(names)
+    dated = Article.objects.filter(pk__in=sorted(found)).values_list("pk", "published_at")
+    return {article for article, published_at in dated if club_day(published_at) in days}
+
+
+def articles_dated_around(days: Iterable[dt.date]) -> set[int]:
+    """The ids of the articles dated within the window of a match played on one of `days`."""
+    windows = Q()
+    for day in set(days):
+        start, end = window_of(day)
+        windows |= Q(published_at__gte=start, published_at__lt=end)
+    if not windows:
+        return set()
+    return set(Article.objects.filter(windows).values_list("pk", flat=True))
+
+
+@task
+def relink_match_articles(*, days: list[str], article_ids: list[int] | None = None) -> int:
+    """Relink the articles a change to a club match may affect: those dated within the window
+    of a match on one of `days` (ISO dates in club time: the match day before and after the
+    change) and `article_ids` (those linked to a deleted match). Returns how many. Safe to
+    run twice, or late: a relink reads the matches as they are when it runs."""
+    pks = articles_dated_around(dt.date.fromisoformat(day) for day in days)
+    pks |= set(article_ids or ())
+    if not pks:
+        return 0
+    return relink_articles(pks=sorted(pks))
+
+
 @task
 def relink_mentions_of(
     *,
@@ -80,7 +135,7 @@ def relink_mentions_of(
     unlink: bool = False,
     article_ids: list[int] | None = None,
 ) -> int:
-    """Relink the articles a change to the player or trophy `pk` may affect: those naming it
+    """Relink the articles a change to the player, trophy or team `pk` may affect: those naming it
     by one of `names` (the names added or removed), with `unlink` those linked to it, and
     `article_ids` (those that linked to it before it was deleted). Returns how many were
     relinked. Safe to run twice, or late: a relink reads the names as they are when it runs."""

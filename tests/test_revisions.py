@@ -142,6 +142,9 @@ def test_a_revision_keeps_the_whole_article(club):
         "trophies": [],
         "picked_players": [salah.pk],
         "picked_trophies": [],
+        "matches": [],
+        "picked_matches": [],
+        "removed_matches": [],
     }
 
 
