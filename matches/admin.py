@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from django.utils import timezone
@@ -120,7 +120,15 @@ class MatchAdmin(RevisionHistory):
     list_display = ["__str__", "kickoff", "status", "round", "season"]
     list_filter = ["season", "season__competition", "status"]
     list_select_related = ["home", "away", "season__competition"]
-    search_fields = ["home__name", "away__name", "home__aliases", "away__aliases", "round"]
+    search_fields = [
+        "home__name",
+        "away__name",
+        "home__short_name",
+        "away__short_name",
+        "home__aliases",
+        "away__aliases",
+        "round",
+    ]
     date_hierarchy = "kickoff"
     autocomplete_fields = ["home", "away"]
     inlines = [MatchEventInline, LineupInline]
@@ -195,6 +203,10 @@ class MatchAdmin(RevisionHistory):
             }
 
         return super().compare(readable(before), readable(after), names={})
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
+        # The list, the search and the articles' match picker print both teams and the season.
+        return super().get_queryset(request).select_related("home", "away", "season__competition")
 
     def get_form(
         self, request: HttpRequest, obj: Match | None = None, change: bool = False, **kwargs: Any
