@@ -56,6 +56,7 @@ worker: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo_club
+	$(PY) manage.py import_matches seeds/matches
 	$(PY) manage.py import_stories seeds
 
 # DJANGO_DEBUG=1 only spares the suite a secret key; pytest-django runs every test with

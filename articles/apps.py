@@ -192,6 +192,22 @@ def relink_after_match_save(
     enqueue_match_relink(days, using=using)
 
 
+def relink_after_matches_created(
+    sender: type[Match], matches: list[Match], using: str, **kwargs: Any
+) -> None:
+    """Matches an import wrote in bulk (matches.services.matches_created): relink the stories
+    dated around the club's, as a new match saved alone would."""
+    from articles.mentions import club_day
+
+    days = [
+        club_day(match.kickoff).isoformat()
+        for match in matches
+        if match.home.is_club or match.away.is_club
+    ]
+    if days:
+        enqueue_match_relink(days, using=using)
+
+
 def relink_after_match_delete(
     sender: type[Match], instance: Match, using: str, **kwargs: Any
 ) -> None:
@@ -239,3 +255,6 @@ class ArticlesConfig(AppConfig):
         post_init.connect(remember_match, sender=Match, dispatch_uid="remember day Match")
         post_save.connect(relink_after_match_save, sender=Match, dispatch_uid="relink Match")
         pre_delete.connect(relink_after_match_delete, sender=Match, dispatch_uid="unlink Match")
+        from matches.services import matches_created
+
+        matches_created.connect(relink_after_matches_created, dispatch_uid="relink new Matches")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import router, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,7 +27,13 @@ from matches.models import (
     Team,
 )
 from matches.standings import Result, standings
+from pagecache.versioning import bump
 from revisions.models import Actor, Revision, record
+
+# Sent, inside the transaction, with `matches` (the new Match rows) and `using`, when
+# matches_create writes matches in bulk: bulk inserts send no post_save, and the apps that
+# follow new matches (articles find their reports) listen to this instead.
+matches_created = Signal()
 
 TEAM_FIELDS = ("name", "short_name", "slug", "aliases", "ground", "is_club")
 MATCH_FIELDS = (
@@ -109,11 +116,13 @@ def match_save(
     match: Match,
     actor: Actor | None,
     events: Iterable[MatchEvent] | None = None,
+    recompute: bool = True,
 ) -> Match:
     """Save the match in one transaction: a slug from the teams and the day when it has
     none, its calendar sequence raised when the kickoff or the status changed, its events
-    replaced by `events` when given, the season's table recomputed when the result changed,
-    and a revision of the whole match saying who or what (`actor`) made the save."""
+    replaced by `events` when given, the season's table recomputed when the result changed
+    (unless `recompute` is false: the caller recomputes once after many saves), and a
+    revision of the whole match saying who or what (`actor`) made the save."""
     if not match.slug:
         match.slug = match_slug(match.home, match.away, match.kickoff)
     using = router.db_for_write(Match, instance=match)
@@ -137,13 +146,47 @@ def match_save(
             for event in event_list:
                 event.match = match
             MatchEvent.objects.using(using).bulk_create(event_list)
-        if stored is None or any(stored[field] != getattr(match, field) for field in RESULT_FIELDS):
+        if recompute and (
+            stored is None or any(stored[field] != getattr(match, field) for field in RESULT_FIELDS)
+        ):
             recompute_table(match.season)
-        if stored is not None and stored["season_id"] != match.season_id:
+        if recompute and stored is not None and stored["season_id"] != match.season_id:
             recompute_table(Season.objects.get(pk=stored["season_id"]))
         if actor is not None:
             record(match, data=match_snapshot(match, event_list), actor=actor)
     return match
+
+
+def matches_create(*, matches: list[tuple[Match, list[MatchEvent]]], actor: Actor) -> None:
+    """Create new matches with their events in one transaction, as `match_save` would one
+    by one (a slug from the teams and the day, a revision each saying `actor`), with the
+    table of each season recomputed once rather than once a match (380 saves one by one took
+    8.5 s), the page cache told once and `matches_created` sent (bulk inserts send no
+    post_save)."""
+    if not matches:
+        return
+    using = router.db_for_write(Match)
+    with transaction.atomic(using=using):
+        slugs = [match_slug(match.home, match.away, match.kickoff) for match, _ in matches]
+        taken = set(Match.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        for (match, _), slug in zip(matches, slugs, strict=True):
+            match.slug, number = slug, 2
+            while match.slug in taken:
+                match.slug, number = f"{slug}-{number}", number + 1
+            taken.add(match.slug)
+        created = Match.objects.bulk_create([match for match, _ in matches])
+        events = []
+        for match, match_events in matches:
+            for event in match_events:
+                event.match = match
+                events.append(event)
+        MatchEvent.objects.bulk_create(events)
+        for match, match_events in matches:
+            record(match, data=match_snapshot(match, match_events), actor=actor)
+        for season in {match.season_id: match.season for match, _ in matches}.values():
+            recompute_table(season)
+        bump(using)
+        matches_created.send(sender=Match, matches=created, using=using)
 
 
 def match_restore(*, match: Match, revision: Revision, actor: Actor) -> Match:

@@ -329,6 +329,38 @@ def test_a_new_club_match_relinks_the_stories_in_its_window(teams, league, make_
     assert links(preview) == []
 
 
+def test_matches_an_import_creates_relink_the_stories_in_their_window(
+    teams, league, make_article, committed, tmp_path
+):
+    preview = story(make_article, at("2024-03-01"), "Arsenal next.")
+    fixtures = {
+        "name": "English Premier League 2023/24",
+        "matches": [
+            {
+                "round": "Matchday 28",
+                "date": "2024-03-03",
+                "time": "16:30",
+                "team1": "Liverpool FC",
+                "team2": "Arsenal FC",
+            },
+            {
+                "round": "Matchday 28",
+                "date": "2024-03-03",
+                "time": "14:00",
+                "team1": "Everton FC",
+                "team2": "Chelsea FC",
+            },
+        ],
+    }
+    path = tmp_path / "fixtures.json"
+    path.write_text(json.dumps(fixtures))
+    with committed():
+        call_command(
+            "import_matches", str(path), "--competition", "premier-league", stdout=io.StringIO()
+        )
+    assert links(preview) == [("liverpool-v-arsenal-2024-03-03", "preview", False)]
+
+
 def test_a_result_relinks_nothing(final, make_article, committed, enqueued):
     story(make_article, at("2024-02-26"))
     final = Match.objects.get(pk=final.pk)
