@@ -18,6 +18,12 @@ max_requests_jitter = max_requests // 10
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
+# The longest request line (method, path, query) read; longer gets gunicorn's own 414, an HTML
+# page. Its default, 4094 bytes, is shorter than requests the API's schema allows: 255-byte
+# slugs and a 200-character search, percent-encoded, exceed it. 8190, gunicorn's ceiling and
+# apikit.MAX_REQUEST_LINE, fits every one of them, so only parameters the API refuses with a
+# 422 anyway can reach the 414, which every operation documents.
+limit_request_line = 8190
 # Behind a proxy, trust its X-Forwarded-* headers only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

@@ -1,10 +1,9 @@
 """/api/articles and /api/stories. Reads are public; writes need a token whose user has the
 article permissions (publishing needs `publish_article`, as in the admin)."""
 
-import datetime as dt
 import re
 import zlib
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection
@@ -13,11 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import slugify
-from ninja import Path, Query, Router, Status
+from ninja import Field, Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from apikit import SLUG_PATTERN, Pagination, Text, aware, last_modified, responses
+from apikit import (
+    SLUG_PATTERN,
+    Pagination,
+    Slug,
+    StrictDateTime,
+    Text,
+    aware,
+    last_modified,
+    responses,
+)
 from articles.importing import API, Outcome, import_story
 from articles.models import Article, ArticleQuerySet, Tag
 from articles.schemas import ArticleIn, ArticleListOut, ArticleOut, ArticlePatch, StoryIn, StoryOut
@@ -39,33 +47,35 @@ def require(request: HttpRequest, *permissions: str) -> None:
         raise HttpError(403, f"This token's user lacks the permission {missing[0]}.")
 
 
+# A well-formed slug that names nothing is a 404 (what it names is not found); a malformed
+# one never gets here (the schema's pattern, a 422). Not a 400: the request itself is valid.
 def _tags(slugs: list[str]) -> list[Tag]:
     found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs)}
     if unknown := [slug for slug in slugs if slug not in found]:
-        raise HttpError(400, f"Unknown tag “{unknown[0]}”.")
+        raise HttpError(404, f"Unknown tag “{unknown[0]}”.")
     return [found[slug] for slug in slugs]
 
 
 def _known(model: type[Player] | type[Trophy] | type[Tag], slug: str, label: str) -> None:
     if not model.objects.filter(slug=slug).exists():
-        raise HttpError(400, f"Unknown {label} “{slug}”.")
+        raise HttpError(404, f"Unknown {label} “{slug}”.")
 
 
 @router.get(
     "",
-    response=responses({200: list[ArticleListOut]}, 400, 422),
+    response=responses({200: list[ArticleListOut]}, 404, 422),
     summary="List published articles, newest first",
 )
 @paginate(Pagination)
 def list_articles(
     request: HttpRequest,
-    player: Text | None = Query(None, description="Only articles that mention this player (slug)."),
-    trophy: Text | None = Query(None, description="Only articles that mention this trophy (slug)."),
-    tag: Text | None = Query(None, description="Only articles with this tag (slug)."),
-    q: Text | None = Query(
-        None, max_length=200, description="Full-text search, all words required."
+    player: Slug | None = Query(None, description="Only articles that mention this player (slug)."),
+    trophy: Slug | None = Query(None, description="Only articles that mention this trophy (slug)."),
+    tag: Slug | None = Query(None, description="Only articles with this tag (slug)."),
+    q: Annotated[Text, Field(max_length=200)] | None = Query(
+        None, description="Full-text search, all words required."
     ),
-    since: dt.datetime | None = Query(
+    since: StrictDateTime | None = Query(
         None, description="Only articles published at or after this time."
     ),
 ) -> ArticleQuerySet:
@@ -127,7 +137,7 @@ def based_on(request: HttpRequest, article: Article) -> int | None:
 @router.post(
     "",
     auth=TokenAuth(),
-    response=responses({201: ArticleOut}, *WRITE_ERRORS, 409),
+    response=responses({201: ArticleOut}, *WRITE_ERRORS, 404, 409),
     summary="Write an article (publishing needs the publish permission)",
 )
 def create_article(
@@ -136,9 +146,13 @@ def create_article(
     require(request, "articles.add_article")
     if payload.status == Article.Status.PUBLISHED.value:
         require(request, "articles.publish_article")
-    slug = payload.slug or slugify(payload.title)[:200].strip("-")
-    if not slug:
-        raise HttpError(400, "The title gives no usable slug; send one.")
+    # A title with no Latin letters or digits ("今日は") slugifies to nothing: it still gets
+    # a slug of its own, which an editor can change.
+    slug = (
+        payload.slug
+        or slugify(payload.title)[:200].strip("-")
+        or f"article-{zlib.crc32(payload.title.encode()):08x}"
+    )
     if Article.objects.filter(slug=slug).exists():
         raise HttpError(409, f"An article with the slug “{slug}” already exists.")
     tags = _tags(payload.tags)
@@ -179,9 +193,7 @@ def update_article(
 ) -> Article:
     require(request, "articles.change_article")
     article = get_object_or_404(Article, slug=slug)
-    changes = payload.dict(exclude_unset=True)
-    if nulls := [field for field, value in changes.items() if value is None]:
-        raise HttpError(400, f"“{nulls[0]}” cannot be null; leave it out to keep it.")
+    changes = payload.dict(exclude_unset=True)  # ArticlePatch takes no nulls
     publishing = "status" in changes or "published_at" in changes
     if publishing or article.status == Article.Status.PUBLISHED:
         require(request, "articles.publish_article")

@@ -3,7 +3,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from apikit import SLUG_PATTERN, Text
+from apikit import Slug, StrictDateTime, StrictSchema, Text, omittable
 from articles.models import Article
 
 
@@ -93,33 +93,33 @@ class ArticleOut(ArticleListOut):
 Status = Literal["draft", "published"]
 
 
-class ArticleIn(Schema):
+class ArticleIn(StrictSchema):
     title: Text = Field(min_length=1, max_length=255)
-    slug: str | None = Field(
-        None, pattern=SLUG_PATTERN, description="Made from the title if left out."
-    )
+    slug: Slug | None = Field(None, description="Made from the title if left out.")
     standfirst: Text = Field("", max_length=300)
     body: Text = Field(min_length=1, max_length=200_000, description="Markdown.")
     status: Status = "draft"
-    published_at: dt.datetime | None = Field(
+    published_at: StrictDateTime | None = Field(
         None, description="Defaults to now; a future time schedules."
     )
     author: Text = Field("", max_length=100)
-    tags: list[str] = Field([], max_length=20, description="Slugs of existing tags.")
+    tags: list[Slug] = Field([], max_length=20, description="Slugs of existing tags.")
 
 
-class ArticlePatch(Schema):
-    title: Text | None = Field(None, min_length=1, max_length=255)
-    slug: str | None = Field(None, pattern=SLUG_PATTERN)
-    standfirst: Text | None = Field(None, max_length=300)
-    body: Text | None = Field(None, min_length=1, max_length=200_000)
-    status: Status | None = None
-    published_at: dt.datetime | None = None
-    author: Text | None = Field(None, max_length=100)
-    tags: list[str] | None = Field(None, max_length=20)
+class ArticlePatch(StrictSchema):
+    """Only the fields sent change; none of them takes null."""
+
+    title: Text = omittable(min_length=1, max_length=255)
+    slug: Slug = omittable()
+    standfirst: Text = omittable(max_length=300)
+    body: Text = omittable(min_length=1, max_length=200_000)
+    status: Status = omittable()
+    published_at: StrictDateTime = omittable()
+    author: Text = omittable(max_length=100)
+    tags: list[Slug] = omittable(max_length=20)
 
 
-class StoryIn(Schema):
+class StoryIn(StrictSchema):
     text: Text = Field(
         min_length=1,
         description='A story file: "date YYYY-MM-DD Headline", a blank line, paragraphs.',

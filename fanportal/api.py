@@ -5,10 +5,10 @@ and are throttled per token."""
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from apikit import StrictAPI
 from articles.api import router as articles_router
 from articles.api import stories as stories_router
 from players.api import router as players_router
@@ -20,7 +20,8 @@ class ReadableJSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# StrictAPI: a parameter given twice is a 422 in every operation of every router.
+api = StrictAPI(
     renderer=ReadableJSON(),
     title=f"{settings.FANPORTAL_SITE_NAME} API",
     version="1.0",

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
-from apikit import SLUG_PATTERN, Pagination, last_modified, responses
+from apikit import SLUG_PATTERN, Pagination, QueryBool, last_modified, responses
 from players.models import Player, PlayerQuerySet
 from players.schemas import PlayerListOut, PlayerOut
 
@@ -24,7 +24,9 @@ RECENT_ARTICLES = 10
 @paginate(Pagination)
 def list_players(
     request: HttpRequest,
-    current: bool | None = Query(None, description="Only people in (or out of) today's squad."),
+    current: QueryBool | None = Query(
+        None, description="Only people in (or out of) today's squad."
+    ),
     kind: Literal["player", "manager", "coach"] | None = Query(None),
     position: Literal["goalkeeper", "defender", "midfielder", "forward"] | None = Query(None),
 ) -> PlayerQuerySet:
