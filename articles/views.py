@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 from articles.models import Article, ArticleQuerySet, SlugRedirect, Subjects, Tag
 from articles.search import Hit, Results
 from articles.structured_data import news_article
+from matches.search import club_matches_against, named_teams
 
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_LENGTH = 200
@@ -72,7 +73,21 @@ def search(request: HttpRequest) -> HttpResponse:
     # for a full sequence (iteration and integer indexes too), which Paginator never uses.
     paginator: Paginator[Hit] = Paginator(results, SEARCH_PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "articles/search.html", {"query": query, "page_obj": page})
+    # A team named in the search comes first, with the club's matches against it.
+    teams = named_teams(query) if query and request.GET.get("page", "1") == "1" else []
+    against = list(club_matches_against(teams)) if teams else []
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "teams": [
+                (team, [match for match in against if team.pk in (match.home_id, match.away_id)])
+                for team in teams
+            ],
+        },
+    )
 
 
 def news_sitemap(request: HttpRequest) -> HttpResponse:
