@@ -92,12 +92,6 @@ def manage(env: dict[str, str], *args: str, capture: bool = False, timeout: floa
     return done.stdout or ""
 
 
-def commands(env: dict[str, str]) -> set[str]:
-    """The names of the site's management commands (to see what is built yet)."""
-    listing = manage(env, "help", "--commands", capture=True, timeout=120)
-    return set(listing.split())
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

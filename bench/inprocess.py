@@ -6,7 +6,8 @@ environment (and FANPORTAL_PAGE_CACHE=0 for cold pages). The spec is
 `{"search": {kind: [words, ...]}, "rounds": 3}` for search; `{"prepare": true}` readies a
 freshly imported site (a tag on a fifth of the stories, an editor for the API) and names the
 pages to visit; `{"fill": count}` writes that many generated articles for search;
-`{"recompute": rounds}` times a result entered through the match save path, table and all. Every
+`{"recompute": rounds}` times a result entered through the match save path, table and all;
+`{"seasons": [[slug, first day, last day], ...]}` adds Premier League seasons. Every
 request goes through the
 site's whole WSGI stack (middleware, URL resolver, view, template), called in this process
 with a built environ, so the figures hold no network or server time. The result is printed as
@@ -235,6 +236,30 @@ def fill(spec: dict) -> dict:
     return {"articles": created}
 
 
+def seasons(spec: dict) -> dict:
+    """The Premier League seasons the match import is benched on, where the demo lacks them
+    (it has 2023–24): `{"seasons": [["2022-23", "2022-08-01", "2023-06-30"], ...]}`."""
+    import datetime as dt
+
+    from matches.models import Competition, Season
+
+    league = Competition.objects.get(slug="premier-league")
+    made = []
+    for slug, starts, ends in spec["seasons"]:
+        _, created = Season.objects.get_or_create(
+            competition=league,
+            slug=slug,
+            defaults={
+                "name": slug.replace("-", "–"),
+                "starts_on": dt.date.fromisoformat(starts),
+                "ends_on": dt.date.fromisoformat(ends),
+            },
+        )
+        if created:
+            made.append(slug)
+    return {"created": made}
+
+
 def recompute(spec: dict) -> dict:
     """A result changed through matches.services.match_save, as the admin saves it: the row,
     the season's table recomputed and stored, the revision. Alternates the score of the
@@ -283,6 +308,8 @@ def main() -> None:
         result = fill(spec)
     elif "recompute" in spec:
         result = recompute(spec)
+    elif "seasons" in spec:
+        result = seasons(spec)
     else:
         result = pages(spec)
     sys.stdout.write("RESULT " + json.dumps(result) + "\n")
