@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from articles.models import Article, ArticleQuerySet
+from matches.models import Match, Season
 from players.models import Player
 from trophies.models import Trophy
 
@@ -54,12 +55,39 @@ class TrophySitemap(Sitemap):
         return trophy.updated_at
 
 
+class MatchSitemap(Sitemap):
+    """The club's matches: the ones its pages list and link. Other clubs' matches have pages
+    too, but thin ones about someone else's game."""
+
+    changefreq = "daily"
+    priority = 0.6
+    limit = 1000
+
+    def items(self) -> QuerySet[Match]:
+        return Match.objects.of_club().only("slug", "updated_at").order_by("kickoff", "pk")
+
+    def lastmod(self, match: Match) -> dt.datetime:
+        return match.updated_at
+
+
+class TableSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.7
+
+    def items(self) -> QuerySet[Season]:
+        return Season.objects.leagues().select_related("competition").order_by("-starts_on", "pk")
+
+    def lastmod(self, season: Season) -> dt.datetime | None:
+        # The moment the stored table last changed (a result or a deduction).
+        return season.table_updated_at
+
+
 class SectionSitemap(Sitemap):
     changefreq = "daily"
     priority = 1.0
 
     def items(self) -> list[str]:
-        return ["home", "articles:list", "players:squad", "trophies:cabinet"]
+        return ["home", "articles:list", "matches:list", "players:squad", "trophies:cabinet"]
 
     def location(self, name: str) -> str:
         return reverse(name)
@@ -70,4 +98,6 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "players": PlayerSitemap,
     "trophies": TrophySitemap,
+    "matches": MatchSitemap,
+    "tables": TableSitemap,
 }

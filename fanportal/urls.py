@@ -18,6 +18,8 @@ urlpatterns = [
     path("news/", include("articles.urls")),
     path("squad/", include("players.urls")),
     path("trophies/", include("trophies.urls")),
+    # /matches/... and /tables/...: one app, two address roots.
+    path("", include("matches.urls")),
     path("search/", search, name="search"),
     path("feeds/news/", feeds.NewsFeed(), name="feed"),
     path("feeds/news/atom/", feeds.AtomNewsFeed(), name="feed-atom"),

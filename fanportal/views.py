@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from matches.pages import home_matches
 from players.models import Player
 from players.structured_data import team
 from trophies.models import Trophy
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": articles[1:],
             "squad": Player.objects.squad().cards(),
             "trophies": trophies,
+            "matches": home_matches(),
             "structured_data": {
                 "@context": "https://schema.org",
                 **team(request.build_absolute_uri, award=awards),

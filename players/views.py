@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
 from players.models import Player, PlayerQuerySet
@@ -12,6 +15,66 @@ from players.structured_data import person
 GROUP_ORDER = [*Player.Position.values, ""]
 KIND_ORDER = Player.Kind.values  # players, then the manager, then coaches
 PLAYER_ARTICLES = 20
+
+# The match app's values, by name: this app reads matches through the reverse relations
+# (player.match_events, player.lineups) and imports nothing of it.
+PLAYED = ("finished", "awarded")  # Match.DECIDED: a match whose figures count
+GOALS = ("goal", "penalty_goal")  # MatchEvent.GOALS
+ON_THE_PITCH = ("goal", "penalty_goal", "own_goal", "penalty_missed", "sub_on", "sub_off")
+SEASON = ("match__season__starts_on", "match__season__name", "match__season__competition__name")
+
+
+@dataclass
+class Figures:
+    """A player's figures in one season of one competition."""
+
+    season: str  # "2023–24"
+    competition: str
+    starts_on: dt.date
+    appearances: int = 0
+    goals: int = 0
+    yellow: int = 0
+    red: int = 0
+    matches: set[int] = field(default_factory=set, repr=False)
+
+
+def season_figures(player: Player) -> list[Figures]:
+    """Appearances, goals and cards per season and competition, newest season first, in two
+    queries (one row a match). He appeared in a match he started, came on in, or scored,
+    missed a penalty or was taken off in; a card alone counts when no line-up of the match
+    names him (a booking on the bench is not an appearance)."""
+    figures: dict[tuple[Any, ...], Figures] = {}
+    benched: set[int] = set()
+    lineups = player.lineups.filter(match__status__in=PLAYED).values_list(
+        "match_id", "starting", *SEASON
+    )
+    for match, starting, *season in lineups:
+        row = figures.setdefault(tuple(season), Figures(season[1], season[2], season[0]))
+        if starting:
+            row.matches.add(match)
+        else:
+            benched.add(match)
+    events = (
+        player.match_events.filter(match__status__in=PLAYED)
+        .values_list("match_id", *SEASON)
+        .annotate(
+            goals=Count("pk", filter=Q(kind__in=GOALS)),
+            yellow=Count("pk", filter=Q(kind="yellow")),
+            red=Count("pk", filter=Q(kind="red")),
+            played=Count("pk", filter=Q(kind__in=ON_THE_PITCH)),
+        )
+        .order_by()
+    )
+    for match, *season, goals, yellow, red, played in events:
+        row = figures.setdefault(tuple(season), Figures(season[1], season[2], season[0]))
+        row.goals += goals
+        row.yellow += yellow
+        row.red += red
+        if played or match not in benched:
+            row.matches.add(match)
+    for row in figures.values():
+        row.appearances = len(row.matches)
+    return sorted(figures.values(), key=lambda r: (-r.starts_on.toordinal(), r.competition))
 
 
 class SquadView(ListView):
@@ -54,6 +117,7 @@ class PlayerDetailView(DetailView):
         return super().get_context_data(
             honours=honours.select_related("trophy").order_by("-season"),
             articles=player.articles.cards()[:PLAYER_ARTICLES],
+            figures=season_figures(player),
             structured_data={
                 "@context": "https://schema.org",
                 **person(player, self.request.build_absolute_uri),
