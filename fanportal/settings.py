@@ -261,6 +261,9 @@ FANPORTAL_CLUB_SHORT_NAME = os.environ.get("FANPORTAL_CLUB_SHORT_NAME", "LFC")
 FANPORTAL_CLUB_PRIMARY = os.environ.get("FANPORTAL_CLUB_PRIMARY", "#c8102e")
 FANPORTAL_CLUB_ACCENT = os.environ.get("FANPORTAL_CLUB_ACCENT", "#f6eb61")
 FANPORTAL_SITE_NAME = os.environ.get("FANPORTAL_SITE_NAME", "The Kop Report")
+# The site's one domain, for identifiers that must not change with the host a request names
+# (the match calendar's UIDs, which phones keep to update a subscribed event).
+FANPORTAL_SITE_DOMAIN = os.environ.get("FANPORTAL_SITE_DOMAIN", ALLOWED_HOSTS[0].lstrip("."))
 for _colour in (FANPORTAL_CLUB_PRIMARY, FANPORTAL_CLUB_ACCENT):
     # Colours are written into a <style> element, so only plain hex colours are accepted.
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", _colour):

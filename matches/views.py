@@ -86,7 +86,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         name=f"{settings.FANPORTAL_CLUB_NAME} fixtures",
         # The host the feed is served on: a site served on one name gives every match one
         # UID for life, which is what a subscribed calendar needs.
-        domain=request.get_host().partition(":")[0],
+        domain=settings.FANPORTAL_SITE_DOMAIN,
         absolute=request.build_absolute_uri,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -629,8 +629,11 @@ def events_by_summary(calendar: Calendar) -> dict[str, Any]:
     return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
 
 
-def test_calendar_has_the_clubs_matches_in_utc(client, season_so_far):
-    response = client.get("/matches/calendar.ics")
+def test_calendar_has_the_clubs_matches_in_utc(client, season_so_far, settings):
+    settings.FANPORTAL_SITE_DOMAIN = "kopreport.example"
+    settings.ALLOWED_HOSTS = ["www.kopreport.example"]
+    # The UIDs name the site's domain, whatever host the request used.
+    response = client.get("/matches/calendar.ics", HTTP_HOST="www.kopreport.example")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = parse(response)
     assert str(calendar["X-WR-CALNAME"]) == "Liverpool FC fixtures"
@@ -647,12 +650,12 @@ def test_calendar_has_the_clubs_matches_in_utc(client, season_so_far):
     }
     luton = events["Liverpool v Luton"]
     match = Match.objects.get(slug="liverpool-v-luton-2024-02-21")
-    assert str(luton["UID"]) == f"match-{match.pk}@testserver"
+    assert str(luton["UID"]) == f"match-{match.pk}@kopreport.example"
     assert luton["DTSTART"].to_ical() == b"20240221T193000Z"
     assert luton["DTEND"].to_ical() == b"20240221T213000Z"
     assert luton["DTSTAMP"].dt == match.updated_at
     assert str(luton["LOCATION"]) == "Anfield"
-    assert str(luton["URL"]) == "http://testserver/matches/liverpool-v-luton-2024-02-21/"
+    assert str(luton["URL"]) == "http://www.kopreport.example/matches/liverpool-v-luton-2024-02-21/"
     assert str(luton["STATUS"]) == "CONFIRMED"
     assert "Arsenal" not in response.content.decode()
 

@@ -65,7 +65,7 @@ def test_sitemap_lists_articles_players_trophies_with_lastmod(client, seeded):
     sections = [entry.findtext(f"{ns}loc") for entry in index]
     assert sections == [
         f"http://testserver/sitemap-{name}.xml"
-        for name in ("sections", "articles", "players", "trophies")
+        for name in ("sections", "articles", "players", "trophies", "matches", "tables")
     ]
     entries = {
         url.findtext(f"{ns}loc"): url.findtext(f"{ns}lastmod")
