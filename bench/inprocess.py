@@ -277,7 +277,7 @@ def recompute(spec: dict) -> dict:
         .first()
     )
     if match is None or match.home_score is None:
-        return {"built": False}
+        return {"measured": False}
     original = match.home_score
     spent = []
     for round_ in range(spec["recompute"]):
@@ -288,7 +288,7 @@ def recompute(spec: dict) -> dict:
     match.home_score = original
     match_save(match=match, actor=Actor(Via.ADMIN, note="make bench"))
     return {
-        "built": True,
+        "measured": True,
         "matches": match.season.matches.count(),
         "median_ms": ms(statistics.median(spent)),
         "max_ms": ms(max(spent)),

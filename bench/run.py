@@ -80,8 +80,6 @@ SEARCH_MEDIAN_MS, SEARCH_MAX_MS = 10, 150
 WORKER_MB = 120
 MATCH_IMPORT_S = 1.0
 TABLE_RECOMPUTE_MS = 50
-# Pages that other work is still building: "not built yet" until they answer 200.
-LATER = {"fixtures", "match", "table", "match list api", "table api"}
 LOAD_PAGES = ["home", "news", "article", "player", "fixtures", "table"]
 
 
@@ -178,7 +176,7 @@ def import_matches(env: dict[str, str], work: Path) -> dict:
         seasons.append(extra)
     spans = [[slug, f"{slug[:4]}-07-01", f"{int(slug[:4]) + 1}-06-30"] for _, slug in seasons]
     child(env, {"seasons": spans}, work, "seasons")
-    figures: dict = {"built": True, "seasons": []}
+    figures: dict = {"seasons": []}
     for path, slug in seasons:
         start = time.perf_counter()
         manage(
@@ -212,10 +210,9 @@ def build_site(database_url: str, folder: Path, work: Path, results: dict) -> di
     if database_url.startswith("postgres"):
         vacuum_analyze(database_url)
     site["slugs"] = child(env, {"prepare": True, "editor": EDITOR}, work, "prepare")
-    if (site.get("matches") or {}).get("built"):
-        site["recompute"] = attempt(
-            site, "recompute", lambda: child(env, {"recompute": 20}, work, "recompute")
-        )
+    site["recompute"] = attempt(
+        site, "recompute", lambda: child(env, {"recompute": 20}, work, "recompute")
+    )
     token = manage(env, "create_api_token", EDITOR, "--name", "make bench", capture=True)
     site["api_token"] = token.strip().splitlines()[-1]
     if database_url.startswith("postgres"):
@@ -266,25 +263,22 @@ def cold_pages(database_url: str, slugs: dict, work: Path, label: str) -> dict:
     )
     urls = {name: url for name, url in cold_urls(slugs).items() if url}
     log(f"cold pages ({label}): {len(urls)} pages, {REPEAT} requests each")
-    pages = child(env, {"pages": urls, "repeat": REPEAT, "seconds": 10}, work, f"cold-{label}")
-    for name in cold_urls(slugs):
-        if name in LATER and (name not in pages or pages[name].get("status") == 404):
-            pages[name] = {"url": urls.get(name), "status": 404, "not_built": True}
-    return pages
+    return child(env, {"pages": urls, "repeat": REPEAT, "seconds": 10}, work, f"cold-{label}")
 
 
 def load_paths(base: str, slugs: dict) -> tuple[list[str], dict[str, str]]:
-    """The match-day pages that answer 200 (pages still being built are left out)."""
+    """The match-day pages; one that does not answer 200 is kept in the load (wrk counts its
+    statuses) and named."""
     urls = cold_urls(slugs)
     paths: list[str] = []
     skipped: dict[str, str] = {}
     for name in LOAD_PAGES:
         url = urls.get(name)
         status, _ = fetch(base + url) if url else (404, b"")
-        if url and status == 200:
+        if not url:
+            skipped[name] = "no such page in this site (no match imported)"
+        elif status == 200:
             paths.append(url)
-        elif name in LATER or not url:
-            skipped[name] = "not built yet" if status == 404 else f"answered {status}"
         else:
             paths.append(url)  # a page that should work but errors: counted by wrk's statuses
             skipped[name] = f"answered {status} (kept in the load)"
@@ -467,8 +461,6 @@ def table(results: dict) -> list[str]:
             if k != "matchday":
                 return None
             page = d["cold"][name]
-            if page.get("not_built"):
-                return "not built yet", None
             if "error" in page:
                 return page["error"][:28], False
             budget_applies = d is sqlite and name not in INFO_ONLY
@@ -487,8 +479,6 @@ def table(results: dict) -> list[str]:
             if k != "matchday":
                 return None
             page = d["cold"][key]
-            if page.get("not_built"):
-                return "not built yet", None
             if "queries" not in page:
                 return "error", False
             return str(page["queries"]), page["queries"] <= limit
@@ -525,10 +515,7 @@ def table(results: dict) -> list[str]:
             return None
         if "matches" in d["site"].get("errors", {}):
             return "error", False
-        matches = d["site"].get("matches") or {}
-        if not matches.get("built"):
-            return "not built yet", None
-        seconds = matches.get("season_import_s")
+        seconds = (d["site"].get("matches") or {}).get("season_import_s")
         return (
             (f"{seconds} s", seconds <= MATCH_IMPORT_S) if seconds is not None else ("error", False)
         )
@@ -541,8 +528,8 @@ def table(results: dict) -> list[str]:
         if "recompute" in d["site"].get("errors", {}):
             return "error", False
         figures = d["site"].get("recompute") or {}
-        if not figures.get("built"):
-            return "not built yet", None
+        if not figures.get("measured"):
+            return "no league result", False
         return (
             f"{figures['median_ms']:.1f}/{figures['max_ms']:.1f}",
             figures["max_ms"] <= TABLE_RECOMPUTE_MS,
@@ -635,9 +622,7 @@ def details(results: dict) -> list[str]:
             )
             for name, page in cold.items():
                 url = (page.get("url") or "")[:44]
-                if page.get("not_built"):
-                    lines.append(f"  {name:<16}{url:<46}  not built yet")
-                elif "error" in page:
+                if "error" in page:
                     lines.append(f"  {name:<16}{url:<46}  ERROR {page['error']}")
                 else:
                     verdict = (
