@@ -113,9 +113,13 @@ def get_article(
 
 def etag(article: Article) -> str:
     """The article's entity tag: its version (what a PATCH's If-Match is checked against)
-    and a checksum of its rendered body, which a relink changes without a new version (a
-    renamed player's link), so that a client revalidating with If-None-Match sees it."""
-    return f'"v{article.version}-{zlib.crc32(article.body_html.encode()):08x}"'
+    and a checksum of what a relink changes without a new version: its rendered body (a
+    renamed player's link) and its matches (a match imported after the story), so that a
+    client revalidating with If-None-Match sees it. Reads `article.subjects` (one query for
+    the matches, which the response's `matches` then reuses)."""
+    links = "".join(f"\n{link.match.slug} {link.role}" for link in article.subjects.matches)
+    checksum = zlib.crc32(f"{article.body_html}{links}".encode())
+    return f'"v{article.version}-{checksum:08x}"'
 
 
 ETAG = re.compile(r'"v(\d{1,9})-[0-9a-f]{8}"')
@@ -170,8 +174,9 @@ def create_article(
         article_save(article=article, actor=Actor.of(request.user, Via.API), tags=tags)
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{slug}” already exists.") from None
-    response["ETag"] = etag(article)
-    return Status(201, Article.objects.with_relations().get(pk=article.pk))
+    created = Article.objects.with_relations().get(pk=article.pk)
+    response["ETag"] = etag(created)
+    return Status(201, created)
 
 
 @router.patch(
@@ -215,10 +220,11 @@ def update_article(
     except IntegrityError:
         raise HttpError(409, f"An article with the slug “{new_slug}” already exists.") from None
     except EditConflict as conflict:
-        stored = Article.objects.only("version", "body_html").get(pk=article.pk)
+        stored = Article.objects.with_relations().get(pk=article.pk)
         raise HttpError(412, f"{conflict} Its ETag is now {etag(stored)}: read it again.") from None
-    response["ETag"] = etag(article)
-    return Article.objects.with_relations().get(pk=article.pk)
+    updated = Article.objects.with_relations().get(pk=article.pk)
+    response["ETag"] = etag(updated)
+    return updated
 
 
 @stories.post(

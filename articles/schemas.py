@@ -4,7 +4,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from apikit import Slug, StrictDateTime, StrictSchema, Text, omittable
-from articles.models import Article
+from articles.models import Article, ArticleMatch
 
 
 def _absolute(context: Any, path: str) -> str:
@@ -26,6 +26,27 @@ class RefOut(Schema):
 class TagOut(Schema):
     slug: str
     name: str
+
+
+class MatchRefOut(Schema):
+    """A club match the article previews or reports."""
+
+    slug: str
+    role: Literal["preview", "report"]
+    name: str = Field(description='The teams: "Chelsea v Liverpool" (the score is the match\'s).')
+    url: str
+
+    @staticmethod
+    def resolve_slug(obj: ArticleMatch) -> str:
+        return obj.match.slug
+
+    @staticmethod
+    def resolve_name(obj: ArticleMatch) -> str:
+        return f"{obj.match.home.short_name} v {obj.match.away.short_name}"
+
+    @staticmethod
+    def resolve_url(obj: ArticleMatch, context: Any) -> str:
+        return _absolute(context, obj.match.get_absolute_url())
 
 
 class ImageOut(Schema):
@@ -76,6 +97,7 @@ class ArticleOut(ArticleListOut):
     tags: list[TagOut]
     players: list[RefOut]
     trophies: list[RefOut]
+    matches: list[MatchRefOut] = Field(description="The matches it previews or reports.")
 
     @staticmethod
     def resolve_tags(obj: Article) -> list[Any]:
@@ -88,6 +110,11 @@ class ArticleOut(ArticleListOut):
     @staticmethod
     def resolve_trophies(obj: Article) -> list[Any]:
         return list(obj.trophies.all())
+
+    @staticmethod
+    def resolve_matches(obj: Article) -> list[ArticleMatch]:
+        # Read with the teams by Article.subjects, once for the ETag and this.
+        return obj.subjects.matches
 
 
 Status = Literal["draft", "published"]

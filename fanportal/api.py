@@ -11,6 +11,8 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from apikit import StrictAPI
 from articles.api import router as articles_router
 from articles.api import stories as stories_router
+from matches.api import router as matches_router
+from matches.api import tables as tables_router
 from players.api import router as players_router
 from trophies.api import router as trophies_router
 
@@ -26,10 +28,13 @@ api = StrictAPI(
     title=f"{settings.FANPORTAL_SITE_NAME} API",
     version="1.0",
     description=(
-        f"News, squad and honours of {settings.FANPORTAL_CLUB_NAME}. Reads need nothing; "
+        f"News, squad, honours, fixtures, results and league tables of "
+        f"{settings.FANPORTAL_CLUB_NAME}. Reads need nothing; "
         "writes need `Authorization: Bearer <token>` (tokens come from the admin or "
         "`manage.py create_api_token USERNAME`) and act with that user's permissions. "
-        'Lists take `limit` (at most 100) and `offset`. Errors come as `{"detail": …}`.'
+        "Lists take `limit` (at most 100) and `offset`. Times are RFC 3339 with an offset "
+        "(answers give UTC). A parameter given twice is a 422. "
+        'Errors come as `{"detail": …}`.'
     ),
     urls_namespace="api",
     throttle=[
@@ -41,6 +46,8 @@ api.add_router("/articles", articles_router)
 api.add_router("/stories", stories_router)
 api.add_router("/players", players_router)
 api.add_router("/trophies", trophies_router)
+api.add_router("/matches", matches_router)
+api.add_router("/tables", tables_router)
 
 
 @api.exception_handler(RequestDataTooBig)

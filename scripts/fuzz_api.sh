@@ -25,6 +25,9 @@ export FANPORTAL_API_ANON_RATE=1000000/min FANPORTAL_API_TOKEN_RATE=1000000/min
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo_club >/dev/null
+# The demo season's matches, before the stories (which link to them, as `make demo` does), so
+# the fuzzer reads real matches, tables and articles' matches.
+$PY manage.py import_matches seeds/matches >/dev/null
 $PY manage.py import_stories seeds >/dev/null
 $PY manage.py shell -c "
 from django.contrib.auth.models import Group, User
