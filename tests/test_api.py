@@ -439,7 +439,7 @@ def test_openapi_documents_every_operation(client, db):
     operations = [
         (path, method, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
-    assert len(operations) == 9
+    assert len(operations) == 12
     for path, method, op in operations:
         assert op["summary"], (path, method)
         assert {"422", "429"} <= set(op["responses"]), (path, method)
@@ -452,7 +452,7 @@ def test_openapi_documents_every_operation(client, db):
     "url, queries",
     [
         ("/api/articles", 2),
-        ("/api/articles/story-0", 4),
+        ("/api/articles/story-0", 5),
         ("/api/players", 2),
         ("/api/players/virgil-van-dijk", 3),
         ("/api/trophies", 2),

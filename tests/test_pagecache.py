@@ -219,7 +219,9 @@ def test_the_clock_moves_the_version_once_per_scheduled_story(
         with django_assert_num_queries(1):
             assert current() == version
         clock.move_to(first.published_at)  # published_at == now: its time has come
-        with django_assert_num_queries(3):  # read, the schedule, compare-and-set
+        with django_assert_num_queries(
+            4
+        ):  # read, the two schedules (stories, kickoffs), compare-and-set
             assert current() == Version(version.value + 1, first.published_at)
         assert ContentVersion.objects.get().next_change == second.published_at
         with django_assert_num_queries(1):
@@ -349,7 +351,7 @@ def test_editors_always_get_fresh_pages(
     assert "Breaking: new signing" in response.content.decode()  # not the stale copy
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert "X-Page-Cache" not in response
-    with django_assert_num_queries(5):  # session, user, and the page's own three
+    with django_assert_num_queries(8):  # session, user, and the page's own six
         client.get("/")
 
 
