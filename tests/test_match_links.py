@@ -228,6 +228,7 @@ STORY = "date 2024-02-26 Liverpool win the Carabao Cup\n\nVan Dijk's header beat
 
 def test_a_removed_match_stays_removed_through_relinks_and_imports(club, final):
     result = import_story(data=STORY, source_name="cup.txt")
+    assert result.pk is not None
     article = Article.objects.get(pk=result.pk)
     assert links(article) == [(FINAL, "report", False)]
     article_save(article=article, actor=ADMIN, match_picks=MatchPicks({}, frozenset({final.pk})))
@@ -247,6 +248,7 @@ def test_a_picked_match_survives_relinks_and_imports_whatever_the_text_says(
 ):
     arsenal = play(league, teams["liverpool"], teams["arsenal"], at("2024-04-10"))
     result = import_story(data=STORY, source_name="cup.txt")
+    assert result.pk is not None
     article = Article.objects.get(pk=result.pk)
     article_save(
         article=article, actor=ADMIN, match_picks=MatchPicks({arsenal.pk: "preview"}, frozenset())
@@ -507,6 +509,7 @@ def test_revisions_hold_the_matches_and_a_restore_brings_picks_back(
     assert "Chelsea 0–1 Liverpool, 25 Feb 2024 (report)" in page
     article_save(article=article, actor=ADMIN, match_picks=MatchPicks())
     assert links(article) == [(FINAL, "report", False)]
+    assert second is not None
     article_restore(article=article, revision=second, actor=ADMIN)
     assert links(article) == [(arsenal.slug, "preview", True)]
     assert list(article.removed_matches.all()) == [final]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,14 +28,15 @@ def teams(db):
         starts_on=dt.date(2023, 8, 1),
         ends_on=dt.date(2024, 3, 31),
     )
+    rows: list[tuple[str, str, str, str, dict[str, Any]]] = [
+        ("liverpool", "Liverpool FC", "Liverpool", "The Reds", {"is_club": True}),
+        ("chelsea", "Chelsea FC", "Chelsea", "The Blues", {"ground": "Stamford Bridge"}),
+        ("manchester-city", "Manchester City FC", "Man City", "City", {}),
+        ("nottingham-forest", "Nottingham Forest FC", "Nottm Forest", "Nott'm Forest", {}),
+    ]
     made = {
         slug: team_save(team=Team(slug=slug, name=name, short_name=short, aliases=aliases, **extra))
-        for slug, name, short, aliases, extra in [
-            ("liverpool", "Liverpool FC", "Liverpool", "The Reds", {"is_club": True}),
-            ("chelsea", "Chelsea FC", "Chelsea", "The Blues", {"ground": "Stamford Bridge"}),
-            ("manchester-city", "Manchester City FC", "Man City", "City", {}),
-            ("nottingham-forest", "Nottingham Forest FC", "Nottm Forest", "Nott'm Forest", {}),
-        ]
+        for slug, name, short, aliases, extra in rows
     }
     final = Match(
         season=season,

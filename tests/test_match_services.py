@@ -186,6 +186,7 @@ def test_every_save_of_a_match_is_a_revision_with_its_events_and_restores(league
             "kind": "goal",
         }
     ]
+    assert first is not None
     match_restore(match=match, revision=first, actor=Actor(Via.RESTORE))
     assert list(match.events.all()) == []
     assert Revision.objects.of(match).count() == 3
