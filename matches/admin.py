@@ -14,7 +14,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from matches.models import Competition, Deduction, LineupEntry, Match, MatchEvent, Season, Team
-from matches.services import match_restore, match_save, recompute_table, team_restore, team_save
+from matches.services import (
+    match_delete,
+    match_restore,
+    match_save,
+    recompute_table,
+    team_restore,
+    team_save,
+)
 from players.models import Player
 from revisions import diff
 from revisions.admin import RevisionHistory
@@ -224,6 +231,13 @@ class MatchAdmin(RevisionHistory):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         match_save(match=form.instance, actor=Actor.of(request.user, Via.ADMIN))
+
+    def delete_model(self, request: HttpRequest, obj: Match) -> None:
+        match_delete(match=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
+        for match in queryset.select_related("season__competition"):
+            match_delete(match=match)
 
     def restore_revision(self, obj: Match, revision: Revision, actor: Actor) -> None:
         match_restore(match=obj, revision=revision, actor=actor)

@@ -14,12 +14,13 @@ class MatchesConfig(AppConfig):
             Match,
             MatchEvent,
             Season,
-            TableRow,
             Team,
         )
         from pagecache.versioning import watch
 
         # "Next match" on the home page moves on by itself once a match is over: the page
-        # cache asks when that is.
-        watch(Match, schedule=Match.objects.next_kickoff)
-        watch(Competition, Season, Team, MatchEvent, LineupEntry, Deduction, TableRow)
+        # cache asks when that is, and a saved match says when it will be.
+        watch(Match, schedule=Match.objects.next_kickoff, moment=Match.changes_at)
+        # Stored tables are rewritten by the saves above (a match, a deduction, a season),
+        # which move the version once; watching TableRow would move it once a row.
+        watch(Competition, Season, Team, MatchEvent, LineupEntry, Deduction)

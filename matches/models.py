@@ -160,7 +160,7 @@ class MatchQuerySet(models.QuerySet["Match"]):
         """Matches still to be played (or played today and not yet finished), next first;
         postponed ones stay listed, marked so."""
         return self.filter(
-            status__in=Match.UNPLAYED, kickoff__gte=(now or timezone.now()) - Match.LENGTH
+            status__in=Match.UNPLAYED, kickoff__gt=(now or timezone.now()) - Match.LENGTH
         ).order_by("kickoff", "pk")
 
     def results(self) -> MatchQuerySet:
@@ -168,10 +168,14 @@ class MatchQuerySet(models.QuerySet["Match"]):
         return self.filter(status__in=Match.DECIDED).order_by("-kickoff", "-pk")
 
     def next_kickoff(self, now: dt.datetime) -> dt.datetime | None:
-        """When the next match kicks off (and ends), the moment "next match" on the home page
-        moves on by itself: the page cache ends there."""
+        """The next moment a club match changes public pages by itself, with no edit: its
+        kickoff (a cancelled one joins the results) or the end of its time on the fixtures
+        list, the home page's "next match" included (kickoff + LENGTH). The page cache ends
+        there."""
         upcoming = (
-            self.filter(status__in=Match.UNPLAYED, kickoff__gt=now - Match.LENGTH)
+            self.of_club()
+            .exclude(status__in=Match.DECIDED)
+            .filter(kickoff__gt=now - Match.LENGTH)
             .order_by("kickoff")
             .values_list("kickoff", flat=True)
             .first()
@@ -264,6 +268,14 @@ class Match(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def changes_at(self) -> dt.datetime | None:
+        """When this match next changes public pages by itself (its kickoff, then the end of
+        its time among the fixtures), or None once it has a result: for the page cache."""
+        if self.is_decided:
+            return None
+        now = timezone.now()
+        return next((m for m in (self.kickoff, self.kickoff + self.LENGTH) if m > now), None)
 
     @property
     def local_kickoff(self) -> dt.datetime:

@@ -77,7 +77,7 @@ def is_fixture(match: Match, now: dt.datetime) -> bool:
     if match.is_decided:
         return False
     if match.status in Match.UNPLAYED:
-        return match.kickoff >= now - Match.LENGTH
+        return match.kickoff > now - Match.LENGTH
     return match.kickoff >= now
 
 

@@ -49,8 +49,8 @@ MATCH_FIELDS = (
     "away_penalties",
     "slug",
 )
-# What changes a table when it changes.
-RESULT_FIELDS = ("status", "home_id", "away_id", "home_score", "away_score")
+# What changes a table when it changes (the kickoff orders the form).
+RESULT_FIELDS = ("season_id", "kickoff", "status", "home_id", "away_id", "home_score", "away_score")
 EVENT_FIELDS = ("team_id", "player_id", "player_name", "minute", "added_minute", "kind")
 
 
@@ -133,7 +133,7 @@ def match_save(
                 Match.objects.using(using)
                 .select_for_update()
                 .filter(pk=match.pk)
-                .values("kickoff", "season_id", "sequence", *RESULT_FIELDS)
+                .values("sequence", *RESULT_FIELDS)
                 .first()
             )
         if stored is not None:
@@ -150,8 +150,8 @@ def match_save(
             stored is None or any(stored[field] != getattr(match, field) for field in RESULT_FIELDS)
         ):
             recompute_table(match.season)
-        if recompute and stored is not None and stored["season_id"] != match.season_id:
-            recompute_table(Season.objects.get(pk=stored["season_id"]))
+            if stored is not None and stored["season_id"] != match.season_id:
+                recompute_table(Season.objects.using(using).get(pk=stored["season_id"]))
         if actor is not None:
             record(match, data=match_snapshot(match, event_list), actor=actor)
     return match
@@ -185,8 +185,19 @@ def matches_create(*, matches: list[tuple[Match, list[MatchEvent]]], actor: Acto
             record(match, data=match_snapshot(match, match_events), actor=actor)
         for season in {match.season_id: match.season for match, _ in matches}.values():
             recompute_table(season)
-        bump(using)
+        # One move of the page cache's version for them all, with the first moment one of
+        # them changes the pages by itself (a kickoff).
+        moments = [moment for match in created if (moment := match.changes_at())]
+        bump(using, at=min(moments, default=None))
         matches_created.send(sender=Match, matches=created, using=using)
+
+
+def match_delete(*, match: Match) -> None:
+    """Delete the match and recompute its season's table, in one transaction."""
+    with transaction.atomic(using=router.db_for_write(Match, instance=match)):
+        season = match.season
+        match.delete()
+        recompute_table(season)
 
 
 def match_restore(*, match: Match, revision: Revision, actor: Actor) -> Match:
@@ -202,8 +213,10 @@ def match_restore(*, match: Match, revision: Revision, actor: Actor) -> Match:
 
 def recompute_table(season: Season) -> list[TableRow]:
     """Store the season's table from its decided matches and deductions (three queries and
-    the rewrite). A cup season has no table."""
+    the rewrite), moving the page cache's version with it. A cup season has no table."""
+    using = router.db_for_write(TableRow)
     if not season.competition.is_league:
+        TableRow.objects.using(using).filter(season=season).delete()  # it was a league once
         return []
     rows = (
         Match.objects.filter(season=season)
@@ -246,10 +259,11 @@ def recompute_table(season: Season) -> list[TableRow]:
         )
         for row in table
     ]
-    with transaction.atomic(using=router.db_for_write(TableRow)):
-        TableRow.objects.filter(season=season).delete()
-        TableRow.objects.bulk_create(stored)
-        Season.objects.filter(pk=season.pk).update(table_updated_at=timezone.now())
+    with transaction.atomic(using=using):
+        TableRow.objects.using(using).filter(season=season).delete()
+        TableRow.objects.using(using).bulk_create(stored)
+        Season.objects.using(using).filter(pk=season.pk).update(table_updated_at=timezone.now())
+        bump(using)
     return stored
 
 

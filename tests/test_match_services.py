@@ -246,3 +246,38 @@ def test_the_history_of_a_match_compares_its_results_and_events(league, admin_cl
     page = admin_client.get(f"/admin/matches/match/{match.pk}/history/")
     assert page.status_code == 200
     assert "Changed goals, cards and substitutions" in page.content.decode()
+
+
+def test_a_match_moved_to_another_season_leaves_one_table_for_the_other(league):
+    season, teams = league
+    match = play(season, teams["liverpool"], teams["chelsea"], (1, 0))
+    later = Season.objects.create(
+        competition=season.competition,
+        name="2024–25",
+        slug="2024-25",
+        starts_on=dt.date(2023, 8, 1),  # overlapping, so the same day fits both
+        ends_on=dt.date(2025, 5, 25),
+    )
+    match.season = later
+    match_save(match=match, actor=ADMIN)
+    assert table(season) == []
+    assert table(later) == [("Liverpool", 1, 1, 3), ("Chelsea", 1, -1, 0)]
+
+
+def test_a_deleted_match_leaves_the_table(league, admin_client):
+    season, teams = league
+    match = play(season, teams["liverpool"], teams["chelsea"], (1, 0))
+    play(season, teams["arsenal"], teams["everton"], (2, 2))
+    response = admin_client.post(f"/admin/matches/match/{match.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert table(season) == [("Arsenal", 1, 0, 1), ("Everton", 1, 0, 1)]
+
+
+def test_a_moved_kickoff_reorders_the_form(league):
+    season, teams = league
+    win = play(season, teams["liverpool"], teams["chelsea"], (1, 0), day="2023-09-02")
+    play(season, teams["arsenal"], teams["liverpool"], (1, 0), day="2023-09-16")
+    assert TableRow.objects.of(season).get(team=teams["liverpool"]).form == "WL"
+    win.kickoff = at("2023-09-30")
+    match_save(match=win, actor=ADMIN)
+    assert TableRow.objects.of(season).get(team=teams["liverpool"]).form == "LW"
