@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
-from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _APOSTROPHES = "\u2019\u2018\u02bc"
@@ -183,7 +184,6 @@ class MentionIndex:
 
 # Finding the match a story is about. A story names the opponent and is dated (in the club's
 # time zone) from PREVIEW_DAYS before the match day to REPORT_DAYS after it.
-CLUB_TIME_ZONE = ZoneInfo("Europe/London")
 PREVIEW_DAYS = 7
 REPORT_DAYS = 2
 Role = Literal["preview", "report"]
@@ -191,15 +191,16 @@ Role = Literal["preview", "report"]
 
 def club_day(moment: dt.datetime) -> dt.date:
     """The day `moment` falls on in the club's time zone (what "dated on" means here)."""
-    return moment.astimezone(CLUB_TIME_ZONE).date()
+    return timezone.localtime(moment).date()  # the club's time zone is the site's
 
 
 def window_of(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """From when to when (exclusive) a story must be published to be a preview or a report
     of a match played on `day`: midnight PREVIEW_DAYS before to midnight after REPORT_DAYS
     after, club time (a day of a clock change is 23 or 25 hours long, and so is its share)."""
-    start = dt.datetime.combine(day - dt.timedelta(days=PREVIEW_DAYS), dt.time(), CLUB_TIME_ZONE)
-    end = dt.datetime.combine(day + dt.timedelta(days=REPORT_DAYS + 1), dt.time(), CLUB_TIME_ZONE)
+    zone = timezone.get_default_timezone()
+    start = dt.datetime.combine(day - dt.timedelta(days=PREVIEW_DAYS), dt.time(), zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=REPORT_DAYS + 1), dt.time(), zone)
     return start, end
 
 

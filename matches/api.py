@@ -19,9 +19,7 @@ from ninja.pagination import paginate
 from apikit import SLUG_PATTERN, Pagination, Slug, StrictDateTime, aware, last_modified, responses
 from matches.models import (
     Competition,
-    LineupEntry,
     Match,
-    MatchEvent,
     MatchQuerySet,
     Season,
     TableRow,
@@ -162,14 +160,9 @@ def get_match(
         )
         .order_by("-article__published_at", "-article__pk")
     )
-    # What the answer shows changes with any of these rows (a scheduled report's time is
-    # when it joins the list). The competition and season have no time of change: the
-    # ETag, from the body, covers a rename of those.
-    moments = [match.updated_at, match.home.updated_at, match.away.updated_at]
-    people: list[MatchEvent | LineupEntry] = [*events, *lineups]
-    moments += [entry.player.updated_at for entry in people if entry.player is not None]
-    moments += [max(a["updated_at"], a["published_at"]) for a in articles]
-    last_modified(response, max(moments))
+    # Revalidated by its ETag (from the body) alone: a Last-Modified from the rows it shows
+    # would move backwards when a report is unlinked or deleted, and a client asking with
+    # If-Modified-Since would keep a stale copy.
     summary = MatchListOut.model_validate(match, context={"request": request})
     return {
         **summary.model_dump(),

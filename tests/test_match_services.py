@@ -281,3 +281,13 @@ def test_a_moved_kickoff_reorders_the_form(league):
     win.kickoff = at("2023-09-30")
     match_save(match=win, actor=ADMIN)
     assert TableRow.objects.of(season).get(team=teams["liverpool"]).form == "LW"
+
+
+def test_the_player_page_names_the_match_apps_values_as_it_has_them():
+    # players cannot import matches (it reads them through reverse relations), so it spells
+    # the values out: this keeps them in step.
+    from players import views
+
+    assert set(views.PLAYED) == set(Match.DECIDED)
+    assert set(views.GOALS) == set(MatchEvent.GOALS)
+    assert set(views.ON_THE_PITCH) <= set(MatchEvent.Kind.values)
