@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from articles.models import CLUB_MATCHES, Article, ArticleMatch, Tag, scoreline
+from articles.models import CLUB_MATCHES, Article, ArticleMatch, Tag
 from articles.services import (
     MatchPicks,
     links_of,
@@ -61,7 +61,7 @@ def local_time(moment: str | None) -> str:
 
 def match_name(match: Match) -> str:
     """ "Chelsea 0–1 Liverpool, 25 Feb 2024": a match as the History page names it."""
-    return f"{scoreline(match)}, {match.local_kickoff:%-d %b %Y}"
+    return str(match)
 
 
 def names_of(snapshots: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:

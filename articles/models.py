@@ -379,22 +379,6 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
 
-def scoreline(match: Match, *, extras: bool = False) -> str:
-    """ "Chelsea 0–1 Liverpool" once the match has a score, "Chelsea v Liverpool" before; with
-    `extras`, extra time and penalties follow: "Chelsea 0–1 Liverpool (aet)". Reads the
-    match's teams."""
-    home, away = match.home.short_name, match.away.short_name
-    if not match.has_score:
-        return f"{home} v {away}"
-    line = f"{home} {match.home_score}–{match.away_score} {away}"
-    if not extras:
-        return line
-    notes = ["aet"] if match.extra_time else []
-    if match.home_penalties is not None:
-        notes.append(f"{match.home_penalties}–{match.away_penalties} pens")
-    return f"{line} ({', '.join(notes)})" if notes else line
-
-
 class ArticleMatchQuerySet(models.QuerySet["ArticleMatch"]):
     def for_strip(self) -> ArticleMatchQuerySet:
         """With what the article page's match strip prints: teams, competition; in kickoff
@@ -444,7 +428,7 @@ class ArticleMatch(models.Model):
     @property
     def scoreline(self) -> str:
         """What the article page's strip says of the match: "Chelsea 0–1 Liverpool (aet)"."""
-        return scoreline(self.match, extras=True)
+        return self.match.scoreline("short")
 
 
 class SlugRedirect(models.Model):

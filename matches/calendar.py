@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from icalendar import Calendar, Event, vDuration
 
 from matches.models import Match
-from matches.structured_data import DURATION, score_line
+from matches.structured_data import DURATION
 
 Absolute = Callable[[str], str]
 # How often subscribers are asked to fetch the feed again (RFC 7986's REFRESH-INTERVAL, and
@@ -43,14 +43,9 @@ def uid(match: Match, domain: str) -> str:
 
 def summary(match: Match) -> str:
     """ "Liverpool v Chelsea", and once played "Chelsea 0–1 Liverpool"."""
-    if match.has_score and match.is_decided:
-        line = (
-            f"{match.home.short_name} {match.home_score}–{match.away_score} {match.away.short_name}"
-        )
-        if match.home_penalties is not None:
-            line += f" ({match.home_penalties}–{match.away_penalties} pens)"
-        elif match.extra_time:
-            line += " (aet)"
+    # A live score is not a calendar's business: the summary changes once, at the result.
+    if match.is_decided:
+        line = match.scoreline("short")
     else:
         line = f"{match.home.short_name} v {match.away.short_name}"
     return line + SUMMARY_NOTE.get(Match.Status(match.status), "")
@@ -62,7 +57,7 @@ def description(match: Match, url: str) -> str:
     if match.is_off:
         lines.append(f"{match.get_status_display()}.")
     elif match.has_score and match.is_decided:
-        lines.append(f"{match.get_status_display()}: {score_line(match)}.")
+        lines.append(f"{match.get_status_display()}: {match.scoreline('long')}.")
     lines.append(url)
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ from the results (stored by `matches.services`, never computed per request)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Literal, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -239,9 +239,7 @@ class Match(models.Model):
         ]
 
     def __str__(self) -> str:
-        score = f" {self.home_score}–{self.away_score}" if self.has_score else ""
-        teams = f"{self.home.short_name} v {self.away.short_name}"
-        return f"{teams}{score}, {self.local_kickoff:%-d %b %Y}"
+        return f"{self.scoreline()}, {self.local_kickoff:%-d %b %Y}"
 
     def get_absolute_url(self) -> str:
         return reverse("matches:detail", args=[self.slug])
@@ -280,6 +278,25 @@ class Match(models.Model):
     @property
     def local_kickoff(self) -> dt.datetime:
         return timezone.localtime(self.kickoff)
+
+    def scoreline(self, extras: Literal["", "short", "long"] = "") -> str:
+        """ "Chelsea v Liverpool" before a score, "Chelsea 0–1 Liverpool" with one; with
+        `extras`, how it was decided follows: "short", "(aet)" or "(aet, 4–3 pens)"; "long",
+        "(after extra time)" or "(Liverpool win 4–3 on penalties)". Reads both teams."""
+        home, away = self.home.short_name, self.away.short_name
+        if not self.has_score:
+            return f"{home} v {away}"
+        line = f"{home} {self.home_score}–{self.away_score} {away}"
+        notes = []
+        if self.home_penalties is not None and self.away_penalties is not None:
+            if extras == "long":
+                winner = home if self.home_penalties > self.away_penalties else away
+                won, lost = sorted((self.home_penalties, self.away_penalties), reverse=True)
+                return f"{line} ({winner} win {won}–{lost} on penalties)"
+            notes.append(f"{self.home_penalties}–{self.away_penalties} pens")
+        if self.extra_time:
+            notes.insert(0, "after extra time" if extras == "long" else "aet")
+        return f"{line} ({', '.join(notes)})" if extras and notes else line
 
     @property
     def has_score(self) -> bool:

@@ -49,19 +49,6 @@ def sports_team(team: Team, absolute: Absolute) -> dict[str, Any]:
     return data
 
 
-def score_line(match: Match) -> str:
-    """ "Chelsea 0–1 Liverpool (after extra time)", or "Chelsea v Liverpool" before a result."""
-    home, away = match.home.short_name, match.away.short_name
-    if not match.has_score:
-        return f"{home} v {away}"
-    line = f"{home} {match.home_score}–{match.away_score} {away}"
-    if match.home_penalties is not None:
-        winner = home if (match.home_penalties or 0) > (match.away_penalties or 0) else away
-        won, lost = sorted((match.home_penalties or 0, match.away_penalties or 0), reverse=True)
-        return f"{line} ({winner} win {won}–{lost} on penalties)"
-    return f"{line} (after extra time)" if match.extra_time else line
-
-
 def sports_event(match: Match, absolute: Absolute) -> dict[str, Any]:
     """The match as a SportsEvent (the caller adds "@context").
 
@@ -78,8 +65,8 @@ def sports_event(match: Match, absolute: Absolute) -> dict[str, Any]:
     status = match.get_status_display() if match.is_off or match.has_score else "Kick-off"
     data: dict[str, Any] = {
         "@type": "SportsEvent",
-        "name": score_line(match),
-        "description": f"{about}. {status}: {score_line(match)}.",
+        "name": match.scoreline("long"),
+        "description": f"{about}. {status}: {match.scoreline('long')}.",
         "url": absolute(match.get_absolute_url()),
         "sport": "Association football",
         "startDate": match.local_kickoff.isoformat(),
