@@ -7,7 +7,8 @@ environment (and FANPORTAL_PAGE_CACHE=0 for cold pages). The spec is
 freshly imported site (a tag on a fifth of the stories, an editor for the API) and names the
 pages to visit; `{"fill": count}` writes that many generated articles for search;
 `{"recompute": rounds}` times a result entered through the match save path, table and all;
-`{"seasons": [[slug, first day, last day], ...]}` adds Premier League seasons. Every
+`{"seasons": [[slug, first day, last day], ...]}` adds Premier League seasons;
+`{"import_matches": [path, competition, season]}` times a match import. Every
 request goes through the
 site's whole WSGI stack (middleware, URL resolver, view, template), called in this process
 with a built environ, so the figures hold no network or server time. The result is printed as
@@ -236,6 +237,18 @@ def fill(spec: dict) -> dict:
     return {"articles": created}
 
 
+def import_matches(spec: dict) -> dict:
+    """`import_matches PATH --competition C --season S`, timed from the command's call."""
+    from django.core.management import call_command
+
+    path, competition, season = spec["import_matches"]
+    start = time.perf_counter()
+    call_command(
+        "import_matches", path, competition=competition, season=season, stdout=io.StringIO()
+    )
+    return {"seconds": round(time.perf_counter() - start, 2)}
+
+
 def seasons(spec: dict) -> dict:
     """The Premier League seasons the match import is benched on, where the demo lacks them
     (it has 2023–24): `{"seasons": [["2022-23", "2022-08-01", "2023-06-30"], ...]}`."""
@@ -310,6 +323,8 @@ def main() -> None:
         result = recompute(spec)
     elif "seasons" in spec:
         result = seasons(spec)
+    elif "import_matches" in spec:
+        result = import_matches(spec)
     else:
         result = pages(spec)
     sys.stdout.write("RESULT " + json.dumps(result) + "\n")
