@@ -7,20 +7,25 @@ itself, no match twice. A file that fails any of it is refused with one line —
 the line, the reason — and nothing of it is written; the others go on.
 
 A match is the same match whichever file it comes from: in a league season it is the home
-team against the away team (they meet once), in a cup the two teams on that day. So
+team against the away team (they meet once); in a cup the two teams in that round when the
+file gives rounds (so a tie moved to another day is the same tie, its new day reported like
+any kickoff change), else the two teams on that day. So
 openfootball's and football-data's copies of a season are one season, and re-running an
 import changes nothing. What a file says is compared with what the site has, field by
 field, and only for what the file knows: a file without kickoff times never moves a
 kickoff, a fixture list never undoes a result, a file without half-time scores never clears
-one. A result filled in where the site had none is taken; a result, kickoff or round that
-*differs* is reported and left alone unless `update`; and a match whose latest revision is
+one. A result filled in where the site had none (a match still scheduled) is taken; a result,
+kickoff or round that *differs*, or a result for a match an editor postponed, cancelled or
+abandoned, is reported and left alone unless `update`; and a match whose latest revision is
 a person's (the admin, the API, a restore) is never changed over them unless `force`.
 
 Every write goes through matches.services: the matches a file creates are written together
 (`matches_create`), with a revision each and one table recompute for the season, and the
 matches it updates are saved one by one with the table recomputed once at the end (380
 `match_save`s with a recompute each took 8.5 s).
-Each file is one transaction; a dry run goes down the same path and rolls it back.
+Each file is one transaction; a dry run goes down the same path and rolls it back. What
+the database refuses anyway (a `DatabaseError`) refuses that file alone: its transaction
+rolls back and the others go on. A file larger than `_MAX_BYTES` is refused unread.
 """
 
 from __future__ import annotations
@@ -32,14 +37,24 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from matches.models import Competition, Match, MatchEvent, Season, Team
 from matches.names import NameIndex, core_name, fold_name
-from matches.parsing import FOOTBALL_DATA, UK, Fixtures, Goal, ParseError, Row, detect, parse
+from matches.parsing import (
+    FOOTBALL_DATA,
+    UK,
+    Fixtures,
+    Goal,
+    ParseError,
+    Row,
+    detect,
+    parse,
+    quoted,
+)
 from matches.services import match_save, matches_create, recompute_table, team_save
 from players.models import Player
 from revisions.models import Actor, Revision, Via, when
@@ -57,6 +72,9 @@ DIVISIONS = {
 # updated by the import.
 _NOT_EDITS = (Via.MATCHES, Via.DEMO, Via.IMPORT)
 _MAX_BYTES = 20 * 1024 * 1024
+_MIB = 1024 * 1024
+# What a match's status is while a result may still be filled in without --update.
+_OPEN = (Match.Status.SCHEDULED, Match.Status.LIVE)
 
 
 class Outcome(enum.StrEnum):
@@ -72,6 +90,14 @@ LEFT_ALONE = (Outcome.CHANGED, Outcome.EDITED)
 
 class OptionError(Exception):
     """An option names a competition or season that is not there: no file can be imported."""
+
+
+class TooLarge(Exception):
+    """A file larger than an import reads; `head`: its beginning, to tell what it is."""
+
+    def __init__(self, head: str) -> None:
+        super().__init__(f"larger than {_size(_MAX_BYTES)}")
+        self.head = head
 
 
 @dataclass(frozen=True)
@@ -143,8 +169,12 @@ class Source:
     in_folder: bool = False
 
     def read(self) -> str:
+        """The file's text; TooLarge past `_MAX_BYTES` (cut there, a CSV would import in
+        part)."""
         with self.path.open("rb") as handle:
-            data = handle.read(_MAX_BYTES)
+            data = handle.read(_MAX_BYTES + 1)
+        if len(data) > _MAX_BYTES:
+            raise TooLarge(data[:4096].decode("utf-8-sig", errors="replace"))
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -203,12 +233,15 @@ def import_matches(
     create_teams: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Import each file in its own transaction, yielding one result per file, in order; a
     refused file never stops the others. `competition` and `season` are slugs that override
     what the files say; `force` implies `update`; with `dry_run` each file's transaction is
-    rolled back, so the results say what would happen. `progress(n)` is called as matches
-    are read. Raises OptionError, before any file, for a competition or season not there.
+    rolled back, so the results say what would happen. Every file is read and parsed first:
+    `total(n)` is called once with the number of matches they hold, then `progress(n)` as
+    they are imported (a refused file's all at once). Raises OptionError, before any file,
+    for a competition or season not there.
     """
     chosen_competition = None
     if competition:
@@ -219,6 +252,7 @@ def import_matches(
         if season and not chosen_competition.seasons.filter(slug=season).exists():
             raise OptionError(f'no season "{season}" of the {chosen_competition.name}')
     known = _Known.load()
+    counter = _Counter(progress or (lambda done: None))
     options = _Options(
         competition=chosen_competition,
         season=season or "",
@@ -226,13 +260,34 @@ def import_matches(
         force=force,
         create_teams=create_teams,
         dry_run=dry_run,
-        progress=progress or (lambda done: None),
+        progress=counter,
     )
-    for source in sources:
-        result = _import_file(source, known, options)
-        if result.teams_created and (dry_run or result.failed):
+    parsed = [(source.name, _read(source)) for source in sources]
+    if total is not None:
+        total(sum(len(read.rows) for _, read in parsed if isinstance(read, Fixtures)))
+    for name, read in parsed:
+        if isinstance(read, FileResult):
+            yield read
+            continue
+        counter.done = 0
+        result = _import_file(name, read, known, options)
+        if result.teams_created and dry_run:
             known.teams = NameIndex(Team.objects.all())  # the teams were rolled back
+        if counter.done < len(read.rows):  # refused: the rest of its matches at once
+            counter(len(read.rows) - counter.done)
         yield result
+
+
+@dataclass
+class _Counter:
+    """`progress`, counting the matches it was told of."""
+
+    report: Callable[[int], None]
+    done: int = 0
+
+    def __call__(self, number: int) -> None:
+        self.done += number
+        self.report(number)
 
 
 @dataclass(frozen=True)
@@ -252,34 +307,67 @@ class _Refused(Exception):
         self.reason = reason
 
 
-def _import_file(source: Source, known: _Known, options: _Options) -> FileResult:
+def _read(source: Source) -> Fixtures | FileResult:
+    """The file parsed, or its result: refused (unreadable, too large, not parsed) or, in a
+    folder, skipped as no fixtures file."""
     name = source.name
     try:
         text = source.read()
     except OSError as error:
         return FileResult(name, error=f"{name}: cannot read ({error.strerror})")
+    except TooLarge as error:
+        if source.in_folder and not _is_fixtures(error.head):
+            return FileResult(name, skipped=True)
+        return FileResult(
+            name, error=f"{name}: larger than {_size(_MAX_BYTES)}, the most a file may be"
+        )
+    if source.in_folder and not _is_fixtures(text):
+        return FileResult(name, skipped=True)
     try:
-        if source.in_folder:
-            try:
-                detect(text)
-            except ParseError:
-                return FileResult(name, skipped=True)
-        fixtures = parse(text)
-        season = _season_of(fixtures, known, options)
-        plan = _Plan.of(fixtures, season, known, create_teams=options.create_teams)
+        return parse(text)
     except ParseError as error:
         return FileResult(name, error=f"{name}, line {error.line}: {error.reason}")
+
+
+def _is_fixtures(text: str) -> bool:
+    try:
+        detect(text)
+    except ParseError:
+        return False
+    return True
+
+
+def _size(number: int) -> str:
+    return f"{number // _MIB} MiB" if number % _MIB == 0 else f"{number} bytes"
+
+
+def _import_file(name: str, fixtures: Fixtures, known: _Known, options: _Options) -> FileResult:
+    try:
+        season = _season_of(fixtures, known, options)
+        plan = _Plan.of(fixtures, season, known, create_teams=options.create_teams)
     except _Refused as refused:
         return FileResult(name, error=f"{name}, line {refused.line}: {refused.reason}")
     using = router.db_for_write(Match)
-    with transaction.atomic(using=using):
-        # One import of a season at a time: two would both see a match missing and create it.
-        list(Season.objects.select_for_update().filter(pk=season.pk).values_list("pk"))
-        actor = Actor(Via.MATCHES, note=Path(name).name)
-        teams_created = plan.create_teams(actor, known)
-        results = _apply(plan, source_name=name, actor=actor, known=known, options=options)
-        if options.dry_run:
-            transaction.set_rollback(True, using=using)
+    try:
+        with transaction.atomic(using=using):
+            # One import of a season at a time: two would both see a match missing and
+            # create it.
+            list(Season.objects.select_for_update().filter(pk=season.pk).values_list("pk"))
+            actor = Actor(Via.MATCHES, note=Path(name).name)
+            teams_created = plan.create_teams(actor, known)
+            results = _apply(plan, source_name=name, actor=actor, known=known, options=options)
+            if options.dry_run:
+                transaction.set_rollback(True, using=using)
+    except (_Refused, DatabaseError) as error:
+        # The file's transaction rolled back: the teams it made are gone too.
+        if plan.new_teams:
+            known.teams = NameIndex(Team.objects.all())
+        if isinstance(error, _Refused):
+            return FileResult(name, error=f"{name}, line {error.line}: {error.reason}")
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no reason given"
+        return FileResult(
+            name, error=f"{name}: the database refused the file ({reason}); nothing of it written"
+        )
     warnings: tuple[str, ...] = ()
     if untimed := sum(result.untimed for result in results):
         warnings = (
@@ -305,6 +393,11 @@ def _season_of(fixtures: Fixtures, known: _Known, options: _Options) -> Season:
     slug = options.season or fixtures.season_slug
     if slug:
         found = seasons.filter(slug=slug).first()
+        if found is None and options.season:
+            raise _Refused(
+                fixtures.name_line,
+                f'no {competition.name} season "{slug}" (--season); add it in the admin first',
+            )
         if found is None:
             raise _Refused(
                 fixtures.name_line,
@@ -369,7 +462,7 @@ class _Plan:
                 claims = " or ".join(team.name for team in found.claimed_by)
                 raise _Refused(line, f'"{name}" could be {claims}; make it one team\'s alias')
             if create_teams:
-                return new_teams.setdefault(core_name(name), _new_team(name))
+                return new_teams.setdefault(core_name(name), _new_team(name, line))
             closest = f" (closest: {found.closest.name})" if found.closest else ""
             raise _Refused(
                 line,
@@ -389,9 +482,7 @@ class _Plan:
                     f"{_day(row.date)} is outside the {season} season "
                     f"({_day(season.starts_on)} to {_day(season.ends_on)})",
                 )
-            key: tuple[object, ...] = (id(home), id(away))
-            if not is_league:
-                key += (row.date,)
+            key = (id(home), id(away)) if is_league else (id(home), id(away), _tie(row))
             if key in first_on:
                 raise _Refused(
                     row.line,
@@ -414,10 +505,28 @@ class _Plan:
         return tuple(team.name for team in self.new_teams.values())
 
 
-def _new_team(name: str) -> Team:
+def _new_team(name: str, line: int) -> Team:
+    """The team --create-teams makes of a name; refused when its name or short name (the
+    name without "FC") is longer than a team's may be."""
     words = name.split()
     short = " ".join(word for word in words if fold_name(word) not in ("fc", "afc")) or name
+    name_length = Team._meta.get_field("name").max_length or 0
+    short_length = Team._meta.get_field("short_name").max_length or 0
+    if len(name) > name_length:
+        raise _Refused(line, f"team name {quoted(name)} is longer than {name_length} characters")
+    if len(short) > short_length:
+        raise _Refused(
+            line,
+            f"team name {quoted(name)} makes a short name longer than {short_length} "
+            "characters; add the team in the admin",
+        )
     return Team(name=name, short_name=short)
+
+
+def _tie(row: Row) -> tuple[str, object]:
+    """What tells a cup tie from the same teams' others: its round when the file gives one
+    (the day can move), else its day."""
+    return ("round", row.round) if row.round else ("day", row.date)
 
 
 # ------------------------------------------------------------------------- comparing
@@ -524,12 +633,27 @@ class _Difference:
 
 def _differences(match: Match, wanted: _Wanted) -> list[_Difference]:
     found = []
-    if wanted.result is not None and wanted.result != _stored_result(match):
+    stored = _stored_result(match)
+    if wanted.result is not None and wanted.result != stored:
+        # The statuses said when they differ and the scores alone would not show it (an
+        # awarded 3–0, a postponed match); a scheduled match without a score is "no score".
+        shown = wanted.result[0] != stored[0] and (
+            match.has_score or match.status != Match.Status.SCHEDULED
+        )
+        site_has = _score(*stored[1:]) if match.has_score else "no score"
+        if shown:
+            site_has = (
+                _score(*stored[1:], status=stored[0])
+                if match.has_score
+                else f"no score ({stored[0]})"
+            )
         found.append(
             _Difference(
-                _score(*wanted.result[1:]),
-                _score(*_stored_result(match)[1:]) if match.has_score else "no score",
-                fill=not match.has_score,
+                _score(*wanted.result[1:], status=wanted.result[0] if shown else None),
+                site_has,
+                # A fill only where a result is still to come: not over an editor's
+                # postponed, cancelled or abandoned.
+                fill=not match.has_score and match.status in _OPEN,
             )
         )
     stored_ht = (match.home_score_ht, match.away_score_ht)
@@ -572,13 +696,13 @@ def _differences(match: Match, wanted: _Wanted) -> list[_Difference]:
             )
         )
     if wanted.goals is not None:
-        stored = [event for event in match.events.all() if event.kind in MatchEvent.SCORING]
-        if sorted(map(_event_key, wanted.goals)) != sorted(map(_event_key, stored)):
+        goals = [event for event in match.events.all() if event.kind in MatchEvent.SCORING]
+        if sorted(map(_event_key, wanted.goals)) != sorted(map(_event_key, goals)):
             found.append(
                 _Difference(
                     f"goals {_goal_list(wanted.goals)}",
-                    _goal_list(stored) if stored else "no goals",
-                    fill=not stored,
+                    _goal_list(goals) if goals else "no goals",
+                    fill=not goals,
                 )
             )
     return found
@@ -590,12 +714,17 @@ def _score(
     extra_time: bool,
     pens_home: int | None,
     pens_away: int | None,
+    status: str | None = None,
 ) -> str:
+    """ "1–1 after extra time (4–3 on penalties)"; with `status`, "3–0 (awarded)"."""
     text = f"{home}–{away}"
     if extra_time:
         text += " after extra time"
-    if pens_home is not None:
-        text += f" ({pens_home}–{pens_away} on penalties)"
+    notes = [f"{pens_home}–{pens_away} on penalties"] if pens_home is not None else []
+    if status is not None:
+        notes.append(status)
+    if notes:
+        text += f" ({'; '.join(notes)})"
     return text
 
 
@@ -614,16 +743,32 @@ def _apply(
     stored_matches = Match.objects.filter(season=season).select_related("home", "away")
     if any(row.goals is not None for row, _, _ in plan.rows):
         stored_matches = stored_matches.prefetch_related("events__player")
+    is_league = season.competition.is_league
     by_key: dict[tuple[object, ...], Match] = {}
     for match in stored_matches:
-        by_key.setdefault(_identity(match, season), match)
+        for key in _identities(match, is_league=is_league):
+            by_key.setdefault(key, match)
 
     results: list[MatchResult] = []
     new: list[tuple[Match, list[MatchEvent]]] = []
+    taken: dict[int, int] = {}  # the stored matches rows found, and the row's line
     for row, home, away in plan.rows:
         where = f"{source_name}, line {row.line}: {_teams(home, away)}"
-        key = (home.pk, away.pk) if season.competition.is_league else (home.pk, away.pk, row.date)
-        stored = by_key.get(key)
+        if is_league:
+            stored = by_key.get((home.pk, away.pk))
+        else:
+            # A cup tie by its round, else (no round in the file, or none on the site) its day.
+            stored = by_key.get((home.pk, away.pk, _tie(row))) or by_key.get(
+                (home.pk, away.pk, ("day", row.date))
+            )
+        if stored is not None:
+            if stored.pk in taken:
+                raise _Refused(
+                    row.line,
+                    f"{_teams(home, away)} is in the file twice (first on line "
+                    f"{taken[stored.pk]}: the same match on the site)",
+                )
+            taken[stored.pk] = row.line
         wanted = _wanted(row, home, away, stored, known)
         if stored is None:
             new.append((_new_match(season, row, home, away, wanted), wanted.goals or []))
@@ -645,10 +790,15 @@ def _apply(
     return results
 
 
-def _identity(match: Match, season: Season) -> tuple[object, ...]:
-    if season.competition.is_league:
-        return (match.home_id, match.away_id)
-    return (match.home_id, match.away_id, timezone.localtime(match.kickoff).date())
+def _identities(match: Match, *, is_league: bool) -> list[tuple[object, ...]]:
+    """The keys a stored match is found by: in a league its teams; in a cup its teams with
+    its round (when it has one) and with its day (see `_tie`)."""
+    if is_league:
+        return [(match.home_id, match.away_id)]
+    day = (match.home_id, match.away_id, ("day", timezone.localtime(match.kickoff).date()))
+    if match.round:
+        return [(match.home_id, match.away_id, ("round", match.round)), day]
+    return [day]
 
 
 def _new_match(season: Season, row: Row, home: Team, away: Team, wanted: _Wanted) -> Match:

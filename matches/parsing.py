@@ -32,6 +32,17 @@ FOOTBALL_DATA = "football-data"
 # football-data.co.uk's columns: the ones a row needs, and the half-time ones it may have.
 REQUIRED_COLUMNS = ("Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG")
 
+# What the models can hold, and what a real match can be: a file past any of them is refused
+# here, naming the line, rather than failing in the database (tests check these against the
+# models' fields).
+ROUND_LENGTH = 60  # Match.round
+VENUE_LENGTH = 100  # Match.venue
+SCORER_LENGTH = 100  # MatchEvent.player_name
+MAX_GOALS = 99  # a score (full time, half time, extra time, penalties)
+MAX_MINUTE = 150  # a goal's minute, with the minutes added
+
+_NUMBER = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() and "٣" match \d
+
 
 class ParseError(Exception):
     """A file refused: the line it happened on and why."""
@@ -99,7 +110,7 @@ class Fixtures:
     @property
     def season_slug(self) -> str:
         """ "2023-24" from a name that ends "2023/24" (or "2023-24", "2023/2024")."""
-        found = re.search(r"\b(\d{4})\s*[/-]\s*(\d{2}|\d{4})\b", self.name)
+        found = re.search(r"\b([0-9]{4})\s*[/-]\s*([0-9]{2}|[0-9]{4})\b", self.name)
         if not found:
             return ""
         return f"{found[1]}-{found[2][-2:]}"
@@ -107,7 +118,7 @@ class Fixtures:
     @property
     def competition_name(self) -> str:
         """The name without its season: "English Premier League"."""
-        return re.sub(r"\s*\b\d{4}\s*[/-]\s*(\d{2}|\d{4})\b\s*", " ", self.name).strip()
+        return re.sub(r"\s*\b[0-9]{4}\s*[/-]\s*([0-9]{2}|[0-9]{4})\b\s*", " ", self.name).strip()
 
 
 def detect(text: str) -> str:
@@ -172,6 +183,13 @@ def _openfootball_row(match: Any, line: int) -> Row:
     penalties = _pair(score.get("p"), line)
     if final is None and (half_time or penalties):
         raise ParseError(line, "a half-time or penalty score without the final score")
+    if penalties and final and final[0] != final[1]:
+        after = (
+            f"an extra-time score of {_shown(score['et'])}"
+            if extra_time
+            else f"a full-time score of {_shown(score['ft'])}"
+        )
+        raise ParseError(line, f"penalties {_shown(score['p'])} after {after}, which is not level")
     goals = None
     if "goals1" in match or "goals2" in match:
         goals = (
@@ -181,14 +199,18 @@ def _openfootball_row(match: Any, line: int) -> Row:
     ground = match.get("ground") or ""
     if isinstance(ground, dict):
         ground = ground.get("name") or ""
+    ground = ground.strip() if isinstance(ground, str) else ""
+    _check_length(ground, VENUE_LENGTH, "ground", line)
     round_name = match.get("round") or ""
+    round_name = round_name.strip() if isinstance(round_name, str) else str(round_name)
+    _check_length(round_name, ROUND_LENGTH, "round", line)
     return Row(
         line=line,
         date=_date(match["date"].strip(), line),
         time=_time(match.get("time"), line),
         home=match["team1"].strip(),
         away=match["team2"].strip(),
-        round=round_name.strip() if isinstance(round_name, str) else str(round_name),
+        round=round_name,
         home_score=final[0] if final else None,
         away_score=final[1] if final else None,
         home_score_ht=half_time[0] if half_time else None,
@@ -196,7 +218,7 @@ def _openfootball_row(match: Any, line: int) -> Row:
         extra_time=extra_time is not None,
         home_penalties=penalties[0] if penalties else None,
         away_penalties=penalties[1] if penalties else None,
-        ground=ground.strip() if isinstance(ground, str) else "",
+        ground=ground,
         goals=goals,
     )
 
@@ -209,14 +231,31 @@ def _pair(value: Any, line: int) -> tuple[int, int] | None:
         and len(value) == 2
         and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in value)
     ):
+        _check_goals(value[0], value[1], _shown(value), line)
         return value[0], value[1]
     raise ParseError(line, f"score {_shown(value)} is not two whole numbers")
 
 
+def _check_goals(home: int, away: int, shown: str, line: int) -> None:
+    if home > MAX_GOALS or away > MAX_GOALS:
+        raise ParseError(
+            line, f"score {shown} is not a football score (more than {MAX_GOALS} goals)"
+        )
+
+
+def _check_length(value: str, limit: int, what: str, line: int) -> None:
+    if len(value) > limit:
+        raise ParseError(line, f"{what} {quoted(value)} is longer than {limit} characters")
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A name for a message, in quotes, cut after `limit` characters: a refused file's
+    over-long name must not make the one line a page long."""
+    return json.dumps(text if len(text) <= limit else text[:limit] + "…", ensure_ascii=False)
+
+
 def _shown(value: Any) -> str:
-    """A bad score as a reader would write it: [3, "x"] → "3-x"."""
-    if isinstance(value, list):
-        return '"' + "-".join(str(part) for part in value) + '"'
+    """A bad score as the file gives it: [3, "x"], [-1, 2] (not "-1-2")."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -228,13 +267,23 @@ def _goals(entries: Any, line: int, *, for_home: bool) -> Iterator[Goal]:
         name = entry.get("name") if isinstance(entry, dict) else None
         if not isinstance(name, str) or not name.strip():
             raise ParseError(line, "a goal without the scorer's name")
+        name = name.strip()
+        _check_length(name, SCORER_LENGTH, "scorer's name", line)
         if not isinstance(minute, int) or isinstance(minute, bool) or minute < 0:
             raise ParseError(line, f"goal by {name}: no minute")
         offset = entry.get("offset")
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset <= 0:
+            offset = None
+        if minute + (offset or 0) > MAX_MINUTE:
+            clock = f"{minute}+{offset}" if offset else str(minute)
+            raise ParseError(
+                line,
+                f"goal by {name}: minute {clock} is past {MAX_MINUTE}, longer than a match lasts",
+            )
         yield Goal(
-            name=name.strip(),
+            name=name,
             minute=minute,
-            added_minute=offset if isinstance(offset, int) and offset > 0 else None,
+            added_minute=offset,
             penalty=bool(entry.get("penalty")),
             own_goal=bool(entry.get("owngoal")),
             for_home=for_home,
@@ -341,12 +390,15 @@ def _csv_pair(row: dict[str, str], home: str, away: str, line: int) -> tuple[int
     values = row.get(home, ""), row.get(away, "")
     if not any(values):
         return None
-    if all(value.isdigit() for value in values):
-        return int(values[0]), int(values[1])
-    raise ParseError(line, f'score "{values[0]}-{values[1]}" is not two whole numbers')
+    shown = f'"{values[0]}-{values[1]}"'
+    if all(_NUMBER.fullmatch(value) for value in values):
+        home_goals, away_goals = int(values[0]), int(values[1])
+        _check_goals(home_goals, away_goals, shown, line)
+        return home_goals, away_goals
+    raise ParseError(line, f"score {shown} is not two whole numbers")
 
 
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{2}|[0-9]{4})")
 
 
 def _csv_date(value: str, line: int) -> dt.date:
@@ -363,7 +415,7 @@ def _csv_date(value: str, line: int) -> dt.date:
 
 
 def _date(value: str, line: int) -> dt.date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ParseError(line, f'"{value}" is not a date (YYYY-MM-DD)')
     try:
         return dt.date.fromisoformat(value)
@@ -374,8 +426,8 @@ def _date(value: str, line: int) -> dt.date:
 def _time(value: Any, line: int) -> dt.time | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}[:.]\d{2}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,2}[:.][0-9]{2}", value.strip()):
         hours, minutes = re.split(r"[:.]", value.strip())
         if int(hours) < 24 and int(minutes) < 60:
             return dt.time(int(hours), int(minutes))
-    raise ParseError(line, f"no such time {json.dumps(value)}")
+    raise ParseError(line, f"no such time {json.dumps(value, ensure_ascii=False)}")

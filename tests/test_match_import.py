@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import DataError, connection
 
 from fanportal.demo import load_demo_club
+from matches import importing, parsing
+from matches.importing import Source, import_matches
 from matches.models import Competition, Match, MatchEvent, Season, TableRow, Team
 from matches.names import NameIndex, fold_name
 from matches.parsing import (
@@ -128,13 +132,13 @@ def test_openfootball_rows_know_their_line_and_the_season():
 def test_extra_time_penalties_and_goals():
     text = openfootball(
         '{"round": "Final", "date": "2024-02-25", "time": "15:00", "team1": "Chelsea FC",'
-        ' "team2": "Liverpool FC", "score": {"ft": [0, 0], "et": [0, 1], "p": [4, 3]},'
+        ' "team2": "Liverpool FC", "score": {"ft": [0, 0], "et": [1, 1], "p": [4, 3]},'
         ' "ground": "Wembley Stadium", "goals2": [{"name": "Virgil van Dijk", "minute": 118},'
         ' {"name": "Someone", "minute": 90, "offset": 2, "owngoal": true}]}',
         name="English League Cup 2023/24",
     )
     (row,) = parse_openfootball(text).rows
-    assert (row.home_score, row.away_score, row.extra_time) == (0, 1, True)
+    assert (row.home_score, row.away_score, row.extra_time) == (1, 1, True)
     assert (row.home_penalties, row.away_penalties) == (4, 3)
     assert row.ground == "Wembley Stadium"
     assert row.goals == (
@@ -389,10 +393,13 @@ def test_a_kickoff_time_the_other_source_lacked_is_a_change_to_take(season_2223,
 def refused(demo, tmp_path, name: str, text: str, *args: str) -> str:
     """Import one file that must be refused; nothing of it written. Returns its line."""
     path = write(tmp_path, name, text)
+    teams = Team.objects.count()
     out, err, code = run(path, *args)
     assert (out, code) == ("0 created, 0 updated, 0 unchanged, 1 failed\n", 1)
     assert not Match.objects.exists()
+    assert Team.objects.count() == teams
     assert not Revision.objects.filter(source=Via.MATCHES).exists()
+    assert err.count("\n") == 1  # one line
     return err.removeprefix(f"{path}, ").rstrip("\n")
 
 
@@ -415,7 +422,7 @@ GOOD = fixture("Arsenal FC", "Chelsea FC")
         (
             "score.json",
             openfootball(GOOD, fixture("Everton FC", "Fulham FC", score='[3, "x"]')),
-            'line 3: score "3-x" is not two whole numbers',
+            'line 3: score [3, "x"] is not two whole numbers',
         ),
         (
             "date.json",
@@ -687,3 +694,367 @@ def test_football_data_div_column_names_the_competition(demo, tmp_path):
     assert match.kickoff == dt.datetime(2023, 8, 11, 19, 0, tzinfo=UTC)
     # openfootball's copy of the match is the same match.
     assert run(PREMIER_LEAGUE)[0] == "379 created, 1 updated, 0 unchanged, 0 failed\n"
+
+
+# ------------------------------------------------------------- what a file cannot hold
+
+
+def scored(home: str, away: str, score: dict, date: str = "2023-09-02", **more) -> str:
+    """One openfootball match with the score object given whole (ft, et, p)."""
+    entry = {"round": "Matchday 4", "date": date, "time": "15:00", "team1": home, "team2": away}
+    return json.dumps({**entry, **more, "score": score})
+
+
+# Digits that match \d, and that int() reads, but are no ASCII digits.
+WIDE_2023 = "\uff12\uff10\uff12\uff13"  # fullwidth 2023
+ARABIC_15_00 = "\u0661\u0665:\u0660\u0660"  # 15:00 in Arabic-Indic digits
+ARABIC_12_08_23 = "\u0661\u0662/\u0660\u0668/\u0662\u0663"  # 12/08/23
+LONG_CLUB = "Real Club Deportivo de la Ciudad de Wolverhampton FC"  # 49 without FC
+
+
+def test_the_parsers_limits_are_the_models():
+    assert Match._meta.get_field("round").max_length == parsing.ROUND_LENGTH
+    assert Match._meta.get_field("venue").max_length == parsing.VENUE_LENGTH
+    assert MatchEvent._meta.get_field("player_name").max_length == parsing.SCORER_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (  # a negative score as the file gives it, not "-1-2"
+            openfootball(GOOD, fixture("Everton FC", "Fulham FC", score="[-1, 2]")),
+            "line 3: score [-1, 2] is not two whole numbers",
+        ),
+        (
+            openfootball(GOOD, fixture("Everton FC", "Fulham FC", score="[100, 0]")),
+            "line 3: score [100, 0] is not a football score (more than 99 goals)",
+        ),
+        (
+            openfootball(GOOD, scored("Everton FC", "Fulham FC", {"ht": [0, 40000], "ft": [1, 1]})),
+            "line 3: score [0, 40000] is not a football score (more than 99 goals)",
+        ),
+        (
+            openfootball(GOOD, scored("Everton FC", "Fulham FC", {"ft": [2, 1], "p": [4, 3]})),
+            "line 3: penalties [4, 3] after a full-time score of [2, 1], which is not level",
+        ),
+        (
+            openfootball(
+                GOOD,
+                scored("Everton FC", "Fulham FC", {"ft": [1, 1], "et": [2, 1], "p": [4, 3]}),
+            ),
+            "line 3: penalties [4, 3] after an extra-time score of [2, 1], which is not level",
+        ),
+        (
+            openfootball(GOOD, fixture("Everton FC", "Fulham FC", round="R" * 61)),
+            f'line 3: round "{"R" * 40}…" is longer than 60 characters',
+        ),
+        (
+            openfootball(GOOD, fixture("Everton FC", "Fulham FC", ground="W" * 101)),
+            f'line 3: ground "{"W" * 40}…" is longer than 100 characters',
+        ),
+        (
+            openfootball(
+                GOOD,
+                fixture("Everton FC", "Fulham FC", goals1=[{"name": "S" * 101, "minute": 3}]),
+            ),
+            f'line 3: scorer\'s name "{"S" * 40}…" is longer than 100 characters',
+        ),
+        (
+            openfootball(
+                GOOD,
+                fixture(
+                    "Everton FC", "Fulham FC", goals1=[{"name": "Dwight McNeil", "minute": 151}]
+                ),
+            ),
+            "line 3: goal by Dwight McNeil: minute 151 is past 150, longer than a match lasts",
+        ),
+        (
+            openfootball(
+                GOOD,
+                fixture(
+                    "Everton FC",
+                    "Fulham FC",
+                    goals1=[{"name": "Dwight McNeil", "minute": 120, "offset": 31}],
+                ),
+            ),
+            "line 3: goal by Dwight McNeil: minute 120+31 is past 150, longer than a match lasts",
+        ),
+        (  # only ASCII digits are numbers: a year in fullwidth digits is not one
+            openfootball(GOOD, fixture("Everton FC", "Fulham FC", date=f"{WIDE_2023}-09-02")),
+            f'line 3: "{WIDE_2023}-09-02" is not a date (YYYY-MM-DD)',
+        ),
+        (
+            openfootball(GOOD, fixture("Everton FC", "Fulham FC", time=ARABIC_15_00)),
+            f'line 3: no such time "{ARABIC_15_00}"',
+        ),
+    ],
+)
+def test_what_the_models_or_a_match_cannot_hold_refuses_the_file(demo, tmp_path, text, reason):
+    assert refused(demo, tmp_path, "x.json", text) == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (  # "²".isdigit() is true, int("²") a ValueError: the run's traceback
+            f"{HEADER}\n2023-09-02,Arsenal,Chelsea,²,1,H,0,0,D\n",
+            'line 2: score "²-1" is not two whole numbers',
+        ),
+        (
+            f"{HEADER}\n2023-09-02,Arsenal,Chelsea,2,1,H,1,³,D\n",
+            'line 2: score "1-³" is not two whole numbers',
+        ),
+        (  # read as 12 August 2023 by \d and int()
+            f"{HEADER}\n{ARABIC_12_08_23},Arsenal,Chelsea,2,1,H,0,0,D\n",
+            f'line 2: "{ARABIC_12_08_23}" is not a date (YYYY-MM-DD)',
+        ),
+        (
+            f"{HEADER}\n2023-09-02,Arsenal,Chelsea,100,1,H,0,0,D\n",
+            'line 2: score "100-1" is not a football score (more than 99 goals)',
+        ),
+    ],
+)
+def test_football_data_numbers_are_ascii_and_bounded(demo, tmp_path, text, reason):
+    assert refused(demo, tmp_path, "data.csv", text, "--competition", "premier-league") == reason
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("X" * 101, f'line 3: team name "{"X" * 40}…" is longer than 100 characters'),
+        (
+            LONG_CLUB,
+            f'line 3: team name "{LONG_CLUB[:40]}…" makes a short name longer than 40 characters; '
+            "add the team in the admin",
+        ),
+    ],
+)
+def test_create_teams_refuses_a_name_a_team_cannot_hold(demo, tmp_path, name, reason):
+    text = openfootball(GOOD, fixture(name, "Fulham FC"))
+    assert refused(demo, tmp_path, "x.json", text, "--create-teams") == reason
+
+
+def test_what_the_database_refuses_refuses_that_file_alone(demo, tmp_path, monkeypatch):
+    """The backstop: a DatabaseError in a file's transaction (on PostgreSQL an over-long
+    value is a DataError) is the file's one line; its writes, teams too, roll back."""
+    real = importing.matches_create
+    calls = []
+
+    def failing_once(**kwargs):
+        calls.append(1)
+        real(**kwargs)  # written, then undone
+        if len(calls) == 1:
+            raise DataError("value too long for type character varying(60)\n")
+
+    monkeypatch.setattr(importing, "matches_create", failing_once)
+    maidstone = fixture("Maidstone United FC", "Ipswich Town FC", date="2024-01-27")
+    cup = "English FA Cup 2023/24"
+    bad = write(tmp_path, "a.json", openfootball(maidstone, name=cup))
+    good = write(tmp_path, "b.json", openfootball(maidstone, name=cup))
+    out, err, code = run(bad, good, "--create-teams")
+    assert err == (
+        f"{bad}: the database refused the file (value too long for type character "
+        "varying(60)); nothing of it written\n"
+    )
+    assert out.splitlines() == [
+        f"{good}: created team Maidstone United FC",
+        "1 created, 0 updated, 0 unchanged, 1 failed",
+    ]
+    assert code == 1
+    match = Match.objects.get()
+    assert match.home == Team.objects.get(slug="maidstone-united")  # made again, by b.json
+    assert [revision.note for revision in Revision.objects.filter(source=Via.MATCHES)] == [
+        "b.json",
+        "b.json",
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not bound lengths")
+def test_an_over_long_value_on_postgresql_is_the_files_line(demo, tmp_path, monkeypatch):
+    monkeypatch.setattr(parsing, "ROUND_LENGTH", 1000)  # past the parser's check
+    bad = write(
+        tmp_path, "a.json", openfootball(fixture("Arsenal FC", "Chelsea FC", round="R" * 61))
+    )
+    good = write(tmp_path, "b.json", openfootball(fixture("Everton FC", "Fulham FC")))
+    out, err, code = run(bad, good)
+    assert err == (
+        f"{bad}: the database refused the file (value too long for type character "
+        "varying(60)); nothing of it written\n"
+    )
+    assert (out, code) == ("1 created, 0 updated, 0 unchanged, 1 failed\n", 1)
+    assert Match.objects.get().home.slug == "everton"
+
+
+def test_a_file_past_the_size_limit_is_refused_not_cut(demo, tmp_path):
+    big = tmp_path / "big.csv"
+    row = "2023-09-02,Arsenal,Chelsea,2,1,H,1,0,H\n"
+    with big.open("w") as handle:
+        handle.write(f"{HEADER}\n")
+        handle.write(row * (20 * 1024 * 1024 // len(row) + 1))
+    assert big.stat().st_size > 20 * 1024 * 1024
+    out, err, code = run(big, "--competition", "premier-league")
+    assert err == f"{big}: larger than 20 MiB, the most a file may be\n"
+    assert (out, code) == ("0 created, 0 updated, 0 unchanged, 1 failed\n", 1)
+    assert not Match.objects.exists()
+
+
+def test_a_large_file_in_a_folder_that_is_no_fixtures_file_is_skipped(demo, tmp_path):
+    (tmp_path / "archive.zip").write_bytes(b"PK\x03\x04" + b"\0" * (20 * 1024 * 1024))
+    write(tmp_path, "a.json", openfootball(GOOD))
+    assert run(tmp_path) == ("1 created, 0 updated, 0 unchanged, 0 failed\n", "", 0)
+
+
+def test_a_season_option_that_names_no_season_says_to_add_it(demo, tmp_path):
+    text = openfootball(GOOD)
+    reason = refused(demo, tmp_path, "x.json", text, "--season", "2030-31")
+    assert (
+        reason == 'line 1: no Premier League season "2030-31" (--season); add it in the admin first'
+    )
+
+
+# ---------------------------------------------------------------- cups, statuses, progress
+
+FA_CUP = "English FA Cup 2023/24"
+
+
+def test_a_cup_tie_moved_to_another_day_is_the_same_tie(demo, tmp_path):
+    tie = fixture("Arsenal FC", "Liverpool FC", date="2024-01-07", round="Round 3", score="")
+    run(write(tmp_path, "a.json", openfootball(tie, name=FA_CUP)))
+    moved = tie.replace("2024-01-07", "2024-01-09")
+    path = write(tmp_path, "b.json", openfootball(moved, name=FA_CUP))
+    out, err, code = run(path)
+    assert out.splitlines() == [
+        f"{path}, line 2: Arsenal v Liverpool: the file says kick-off on 9 January 2024 at "
+        "15:00, the site has 7 January 2024 at 15:00; not changed (use --update to take the "
+        "file's)",
+        "0 created, 0 updated, 0 unchanged, 0 failed, 1 left alone",
+    ]
+    assert (err, code) == ("", 0)
+    assert run(path, "--update")[0] == "0 created, 1 updated, 0 unchanged, 0 failed\n"
+    match = Match.objects.get()
+    assert match.kickoff == dt.datetime(2024, 1, 9, 15, 0, tzinfo=UTC)
+    # Without a round the tie is the teams on that day, as before; another round is another.
+    no_round = moved.replace('"round": "Round 3", ', "")
+    assert '"round"' not in no_round
+    assert run(write(tmp_path, "c.json", openfootball(no_round, name=FA_CUP)))[0] == (
+        "0 created, 0 updated, 1 unchanged, 0 failed\n"
+    )
+    replay = tie.replace("Round 3", "Round 3 replay").replace("2024-01-07", "2024-01-17")
+    assert run(write(tmp_path, "d.json", openfootball(replay, name=FA_CUP)))[0] == (
+        "1 created, 0 updated, 0 unchanged, 0 failed\n"
+    )
+
+
+@pytest.fixture
+def postponed(demo, tmp_path, time_machine) -> Match:
+    """Arsenal v Chelsea imported as a fixture (on 1 December 2026 at 11:00), to be
+    postponed."""
+    time_machine.move_to(dt.datetime(2026, 12, 1, 11, 0, tzinfo=UTC), tick=False)
+    run(write(tmp_path, "a.json", openfootball(fixture("Arsenal FC", "Chelsea FC", score=""))))
+    match = Match.objects.get()
+    match.status = Match.Status.POSTPONED
+    return match
+
+
+def test_a_result_for_a_postponed_match_needs_update(postponed, tmp_path):
+    match_save(match=postponed, actor=Actor(Via.MATCHES, note="fixtures.json"))
+    path = write(tmp_path, "a.json", openfootball(GOOD))
+    out, _, code = run(path)
+    assert out.splitlines() == [
+        f"{path}, line 2: Arsenal v Chelsea: the file says 2–1 (finished), the site has no "
+        "score (postponed); not changed (use --update to take the file's)",
+        "0 created, 0 updated, 0 unchanged, 0 failed, 1 left alone",
+    ]
+    assert code == 0
+    assert Match.objects.get().status == Match.Status.POSTPONED
+    assert run(path, "--update")[0] == "0 created, 1 updated, 0 unchanged, 0 failed\n"
+    assert Match.objects.get().status == Match.Status.FINISHED
+
+
+def test_a_match_an_editor_postponed_needs_force(postponed, tmp_path, time_machine):
+    alice = User.objects.create_user("alice", first_name="Alice", last_name="Smith")
+    time_machine.move_to(dt.datetime(2026, 12, 1, 12, 3, tzinfo=UTC), tick=False)
+    match_save(match=postponed, actor=Actor.of(alice, Via.ADMIN))
+    path = write(tmp_path, "a.json", openfootball(GOOD))
+    for options in ((), ("--update",)):
+        out, _, _ = run(path, *options)
+        assert out.splitlines() == [
+            f"{path}, line 2: Arsenal v Chelsea: the file says 2–1 (finished), the site has no "
+            "score (postponed), entered by Alice Smith on 1 December 2026, 12:03:00; not "
+            "changed (use --force to take the file's)",
+            "0 created, 0 updated, 0 unchanged, 0 failed, 1 left alone",
+        ]
+        assert Match.objects.get().status == Match.Status.POSTPONED
+    out, _, _ = run(path, "--force")
+    assert out.splitlines() == [
+        f"{path}, line 2: Arsenal v Chelsea: took the file's 2–1 (finished) over no score "
+        "(postponed), entered by Alice Smith on 1 December 2026, 12:03:00 (it stays in the "
+        "match's revisions)",
+        "0 created, 1 updated, 0 unchanged, 0 failed",
+    ]
+    assert (Match.objects.get().status, Match.objects.get().home_score) == (
+        Match.Status.FINISHED,
+        2,
+    )
+
+
+def test_an_awarded_result_and_a_finished_one_say_their_statuses(demo, tmp_path):
+    path = write(
+        tmp_path, "a.json", openfootball(fixture("Arsenal FC", "Chelsea FC", score="[3, 0]"))
+    )
+    run(path)
+    match = Match.objects.get()
+    match.status = Match.Status.AWARDED
+    match_save(match=match, actor=Actor(Via.MATCHES, note="awarded.json"))
+    out, _, _ = run(path)
+    assert out.splitlines() == [
+        f"{path}, line 2: Arsenal v Chelsea: the file says 3–0 (finished), the site has 3–0 "
+        "(awarded); not changed (use --update to take the file's)",
+        "0 created, 0 updated, 0 unchanged, 0 failed, 1 left alone",
+    ]
+    assert Match.objects.get().status == Match.Status.AWARDED
+
+
+def test_progress_has_the_number_of_matches_and_reaches_it(demo, tmp_path):
+    bad = write(tmp_path, "a.json", openfootball(GOOD, fixture("Everton FC", "Everton FC")))
+    totals: list[int] = []
+    steps: list[int] = []
+    results = list(
+        import_matches(
+            [Source(str(PREMIER_LEAGUE), PREMIER_LEAGUE), Source(str(bad), bad)],
+            progress=steps.append,
+            total=totals.append,
+        )
+    )
+    assert [result.failed for result in results] == [False, True]
+    assert totals == [382]
+    assert sum(steps) == 382  # the refused file's two at once
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_has_a_total(demo, monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    call_command("import_matches", str(PREMIER_LEAGUE), str(LEAGUE_CUP), stdout=Terminal())
+    assert "0/386 " in terminal.getvalue()
+
+
+def test_two_rows_that_find_one_cup_tie_refuse_the_file(demo, tmp_path):
+    tie = fixture("Arsenal FC", "Liverpool FC", date="2024-01-07", round="Round 3", score="")
+    run(write(tmp_path, "a.json", openfootball(tie, name=FA_CUP)))
+    before = list(Match.objects.values_list())
+    moved = tie.replace("2024-01-07", "2024-01-09")  # found by its round
+    no_round = tie.replace('"round": "Round 3", ', "")  # found by its day: the same tie
+    path = write(tmp_path, "b.json", openfootball(moved, no_round, name=FA_CUP))
+    out, err, code = run(path, "--update")
+    assert err == (
+        f"{path}, line 3: Arsenal v Liverpool is in the file twice (first on line 2: the same "
+        "match on the site)\n"
+    )
+    assert (out, code) == ("0 created, 0 updated, 0 unchanged, 1 failed\n", 1)
+    assert list(Match.objects.values_list()) == before  # line 2's update rolled back
+    assert not Revision.objects.filter(source=Via.MATCHES, note="b.json").exists()

@@ -94,6 +94,7 @@ class Command(BaseCommand):
         if verbosity == 1 and self.stdout.isatty() and sys.stderr.isatty():
             from tqdm import tqdm
 
+            # Its total comes once every file is read (`total`), before the first is imported.
             bar = tqdm(unit="match", file=sys.stderr, leave=False)
         try:
             results = import_matches(
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                 create_teams=create_teams,
                 dry_run=dry_run,
                 progress=bar.update if bar is not None else None,
+                total=bar.reset if bar is not None else None,
             )
             for result in results:
                 if bar is not None:
