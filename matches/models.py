@@ -80,6 +80,10 @@ class Season(models.Model):
     )
     # Stored by matches.services.recompute_table when a result changes.
     table_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The stored table's rows as the table page prints them, and the club's part of them
+    # as the home page prints it (rendered by matches.services with the table).
+    table_html = models.TextField(default="", editable=False)
+    excerpt_html = models.TextField(default="", editable=False)
 
     objects = SeasonQuerySet.as_manager()
 
@@ -227,6 +231,11 @@ class Match(models.Model):
     # Goes up when the kickoff moves or the status changes: the calendar's SEQUENCE.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Stored by matches.services on every save, so that listings print them: the row in
+    # fixture and result lists, and (a club match) the home page's next-match or
+    # last-result card ("" for a match that is neither).
+    row_html = models.TextField(default="", editable=False)
+    card_html = models.TextField(default="", editable=False)
 
     objects = MatchQuerySet.as_manager()
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Q, Subquery
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from matches.models import Competition, LineupEntry, Match, MatchEvent, Season, TableRow, Team
@@ -28,10 +29,11 @@ TABLE_EXCERPT_REACH = 2
 
 @dataclass(frozen=True)
 class Month:
-    """Matches of one calendar month (club time), in the order the list shows them."""
+    """Matches of one calendar month (club time), in the order the list shows them, as
+    their stored rows (Match.row_html)."""
 
     first_day: dt.date
-    matches: list[Match]
+    matches: list[str]
 
 
 @dataclass(frozen=True)
@@ -61,24 +63,28 @@ class UnknownChoice(LookupError):
     """A season or competition the club has no matches in (the page answers 404)."""
 
 
-def by_month(matches: Iterable[Match]) -> list[Month]:
+# A match in the list: its kickoff, its status and its stored row.
+Listed = tuple[dt.datetime, str, str]
+
+
+def by_month(matches: Iterable[Listed]) -> list[Month]:
     return [
-        Month(first_day, list(group))
+        Month(first_day, [row for _, _, row in group])
         for first_day, group in groupby(
-            matches, key=lambda m: m.local_kickoff.date().replace(day=1)
+            matches, key=lambda m: timezone.localtime(m[0]).date().replace(day=1)
         )
     ]
 
 
-def is_fixture(match: Match, now: dt.datetime) -> bool:
+def is_fixture(kickoff: dt.datetime, status: str, now: dt.datetime) -> bool:
     """Still to come (or being played): listed with the fixtures. A cancelled match stays
     where its date puts it; a match without a result whose day has passed joins the results,
     marked by its status."""
-    if match.is_decided:
+    if status in Match.DECIDED:
         return False
-    if match.status in Match.UNPLAYED:
-        return match.kickoff > now - Match.LENGTH
-    return match.kickoff >= now
+    if status in Match.UNPLAYED:
+        return kickoff > now - Match.LENGTH
+    return kickoff >= now
 
 
 def club_seasons() -> list[Season]:
@@ -116,9 +122,14 @@ def match_list(
     slug = season or default_season(seasons, timezone.localdate(now))
     of_season = [s for s in seasons if s.slug == slug]
     chosen = [s for s in of_season if competition is None or s.competition.slug == competition]
-    matches = list(Match.objects.for_listing().of_club().filter(season__in=chosen))
-    fixtures = [m for m in matches if is_fixture(m, now)]
-    results = [m for m in reversed(matches) if not is_fixture(m, now)]
+    matches: list[Listed] = list(
+        Match.objects.of_club()
+        .filter(season__in=chosen)
+        .values_list("kickoff", "status", "row_html")
+        .order_by("kickoff", "pk")
+    )
+    fixtures = [m for m in matches if is_fixture(m[0], m[1], now)]
+    results = [m for m in reversed(matches) if not is_fixture(m[0], m[1], now)]
     return MatchList(
         seasons=choices,
         competitions=sorted(
@@ -136,15 +147,24 @@ def match_list(
 
 
 @dataclass(frozen=True)
+class TableExcerpt:
+    """The club's part of the latest league table it is in, as the home page shows it."""
+
+    competition: str
+    season: str
+    url: str
+    rows_html: str  # Season.excerpt_html
+
+
+@dataclass(frozen=True)
 class HomeMatches:
-    next_match: Match | None
-    last_result: Match | None
-    table: list[TableRow]  # the club's row and its neighbours, top to bottom
-    table_season: Season | None
+    next_card: str  # the stored cards (Match.card_html), "" when there is none
+    last_card: str
+    table: TableExcerpt | None
 
     @property
     def any(self) -> bool:
-        return bool(self.next_match or self.last_result or self.table)
+        return bool(self.next_card or self.last_card or self.table)
 
 
 def table_excerpt(rows: Sequence[TableRow], reach: int = TABLE_EXCERPT_REACH) -> list[TableRow]:
@@ -159,29 +179,24 @@ def table_excerpt(rows: Sequence[TableRow], reach: int = TABLE_EXCERPT_REACH) ->
 
 
 def home_matches(now: dt.datetime | None = None) -> HomeMatches:
-    """Three queries: the next match, the last result, and the club's part of the latest
-    league table it is in (read as one query: the season and the club's place in it are
-    subqueries)."""
+    """Three queries, each reading stored HTML: the next match's card, the last result's,
+    and the club's part of the latest league table it is in."""
     now = now or timezone.now()
-    club_matches = Match.objects.for_listing().of_club()
-    next_match = club_matches.fixtures(now).first()
-    last_result = club_matches.results().first()
-    club_rows = TableRow.objects.filter(
-        team__is_club=True, season__competition__kind=Competition.Kind.LEAGUE
-    ).order_by("-season__starts_on")
-    position = Subquery(club_rows.values("position")[:1])
-    reach = 2 * TABLE_EXCERPT_REACH  # enough either side for the excerpt at either end
-    rows = list(
-        TableRow.objects.filter(
-            season=Subquery(club_rows.values("season_id")[:1]),
-            position__gte=position - reach,
-            position__lte=position + reach,
-        )
-        .select_related("team", "season__competition")
-        .order_by("position")
+    club_matches = Match.objects.of_club()
+    next_card = club_matches.fixtures(now).values_list("card_html", flat=True).first()
+    last_card = club_matches.results().values_list("card_html", flat=True).first()
+    latest = (
+        Season.objects.filter(competition__kind=Competition.Kind.LEAGUE, table__team__is_club=True)
+        .order_by("-starts_on")
+        .values_list("name", "slug", "competition__name", "competition__slug", "excerpt_html")
+        .first()
     )
-    table = table_excerpt(rows)
-    return HomeMatches(next_match, last_result, table, table[0].season if table else None)
+    table = None
+    if latest is not None and latest[4]:
+        name, slug, competition, competition_slug, rows_html = latest
+        url = reverse("matches:table", args=[competition_slug, slug])
+        table = TableExcerpt(competition, name, url, rows_html)
+    return HomeMatches(next_card or "", last_card or "", table)
 
 
 # ---------- /matches/<slug>/ ----------
@@ -401,7 +416,7 @@ class Note:
 @dataclass(frozen=True)
 class TablePage:
     season: Season
-    rows: list[TableRow]
+    rows_html: str  # Season.table_html
     notes: list[Note]  # deductions, as notes under the table
     other_seasons: list[Season]  # of the same competition, newest first
     other_competitions: list[Season]  # each other league's latest season
@@ -412,24 +427,21 @@ def league_seasons() -> list[Season]:
 
 
 def table_page(competition: str, season: str) -> TablePage | None:
-    """Two queries, three when the table has a deduction: the league seasons (for this one
-    and the links to the others), the stored rows, and the deductions' reasons."""
+    """Two queries: the league seasons (for this one and the links to the others, with the
+    stored table), and the deductions' reasons."""
     seasons = league_seasons()
     found = next(
         (s for s in seasons if s.slug == season and s.competition.slug == competition), None
     )
     if found is None:
         return None
-    rows = list(TableRow.objects.of(found))
-    notes = []
-    if any(row.deducted for row in rows):
-        notes = [Note(d.team, d.points, d.reason) for d in found.deductions.select_related("team")]
+    notes = [Note(d.team, d.points, d.reason) for d in found.deductions.select_related("team")]
     latest: dict[int, Season] = {}
     for s in seasons:
         latest.setdefault(s.competition_id, s)
     return TablePage(
         season=found,
-        rows=rows,
+        rows_html=found.table_html,
         notes=notes,
         other_seasons=[s for s in seasons if s.competition_id == found.competition_id],
         other_competitions=[s for c, s in latest.items() if c != found.competition_id],

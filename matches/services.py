@@ -12,13 +12,16 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import router, transaction
+from django.db.models import Q
 from django.dispatch import Signal
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from images.processing import sync_renditions
 from matches.models import (
     CREST_WIDTHS,
+    Competition,
     Deduction,
     Match,
     MatchEvent,
@@ -26,6 +29,7 @@ from matches.models import (
     TableRow,
     Team,
 )
+from matches.pages import table_excerpt
 from matches.standings import Result, standings
 from pagecache.versioning import bump
 from revisions.models import Actor, Revision, record
@@ -52,6 +56,79 @@ MATCH_FIELDS = (
 # What changes a table when it changes (the kickoff orders the form).
 RESULT_FIELDS = ("season_id", "kickoff", "status", "home_id", "away_id", "home_score", "away_score")
 EVENT_FIELDS = ("team_id", "player_id", "player_name", "minute", "added_minute", "kind")
+# What of a team its matches' stored rows and cards and the stored tables print.
+RENDERED_TEAM_FIELDS = ("short_name", "ground", "is_club", "crest", "crest_renditions")
+
+
+# ---------- Stored HTML: rendered on save, printed by the pages ----------
+
+
+def render_match(match: Match) -> None:
+    """Fill the match's stored row (fixture and result lists) and, for a club match with a
+    place on the home page, its card there; no queries once its season's competition and
+    its teams are loaded. Sets the fields; the caller saves them."""
+    match.row_html = render_to_string("matches/stored/row.html", {"match": match})
+    club_match = match.home.is_club or match.away.is_club
+    match.card_html = (
+        render_to_string(
+            "matches/stored/card.html",
+            {"match": match, "unplayed": Match.UNPLAYED, "decided": Match.DECIDED},
+        ).strip()
+        if club_match and match.status in (*Match.UNPLAYED, *Match.DECIDED)
+        else ""
+    )
+
+
+def rerender_matches(matches: Iterable[Match], *, using: str) -> None:
+    """Re-render the stored HTML of saved matches (their teams or competition changed),
+    writing only the ones that changed."""
+    changed = []
+    for match in matches:
+        row, card = match.row_html, match.card_html
+        render_match(match)
+        if (row, card) != (match.row_html, match.card_html):
+            changed.append(match)
+    Match.objects.using(using).bulk_update(changed, ["row_html", "card_html"], batch_size=200)
+
+
+def table_html(rows: list[TableRow]) -> tuple[str, str]:
+    """The table page's rows and the home page's part of them around the club, from rows
+    with their teams loaded."""
+    if not rows:
+        return "", ""
+    full = render_to_string("matches/stored/table.html", {"rows": rows, "compact": False})
+    excerpt = table_excerpt(rows)
+    compact = (
+        render_to_string("matches/stored/table.html", {"rows": excerpt, "compact": True})
+        if excerpt
+        else ""
+    )
+    return full, compact
+
+
+def render_table(season: Season, *, using: str) -> None:
+    """Re-render the season's stored table from its stored rows (a team in it changed)."""
+    rows = list(TableRow.objects.using(using).of(season))
+    full, excerpt = table_html(rows)
+    Season.objects.using(using).filter(pk=season.pk).update(table_html=full, excerpt_html=excerpt)
+
+
+def team_rendered(team: Team, *, using: str) -> None:
+    """The stored rows, cards and tables that print the team, rendered again."""
+    rerender_matches(
+        Match.objects.using(using).for_listing().filter(Q(home=team) | Q(away=team)).order_by("pk"),
+        using=using,
+    )
+    for season in Season.objects.using(using).filter(table__team=team).distinct():
+        render_table(season, using=using)
+
+
+def competition_rendered(competition: Competition, *, using: str) -> None:
+    """The stored rows and cards that print the competition's name, rendered again."""
+    rerender_matches(
+        Match.objects.using(using).for_listing().filter(season__competition=competition),
+        using=using,
+    )
 
 
 def clean_lines(text: str) -> str:
@@ -73,9 +150,21 @@ def team_save(*, team: Team, actor: Actor | None = None) -> Team:
     if not team.slug:
         team.slug = slugify(team.short_name)
     team.aliases = clean_lines(team.aliases)
-    with transaction.atomic(using=router.db_for_write(Team, instance=team)):
+    using = router.db_for_write(Team, instance=team)
+    with transaction.atomic(using=using):
+        stored = None
+        if team.pk is not None:
+            stored = (
+                Team.objects.using(using)
+                .filter(pk=team.pk)
+                .values_list(*RENDERED_TEAM_FIELDS)
+                .first()
+            )
         team.save()
         sync_renditions(team, "crest", "crest_renditions", CREST_WIDTHS)
+        now = (*(getattr(team, f) for f in RENDERED_TEAM_FIELDS[:3]), team.crest.name or "")
+        if stored is not None and (stored[:4] != now or stored[4] != team.crest_renditions):
+            team_rendered(team, using=using)
         if actor is not None:
             record(team, data=team_snapshot(team), actor=actor)
     return team
@@ -139,6 +228,7 @@ def match_save(
         if stored is not None:
             moved = stored["kickoff"] != match.kickoff or stored["status"] != match.status
             match.sequence = stored["sequence"] + moved
+        render_match(match)
         match.save()
         event_list = None if events is None else list(events)
         if event_list is not None:
@@ -174,6 +264,7 @@ def matches_create(*, matches: list[tuple[Match, list[MatchEvent]]], actor: Acto
             while match.slug in taken:
                 match.slug, number = f"{slug}-{number}", number + 1
             taken.add(match.slug)
+            render_match(match)
         created = Match.objects.bulk_create([match for match, _ in matches])
         events = []
         for match, match_events in matches:
@@ -217,6 +308,7 @@ def recompute_table(season: Season) -> list[TableRow]:
     using = router.db_for_write(TableRow)
     if not season.competition.is_league:
         TableRow.objects.using(using).filter(season=season).delete()  # it was a league once
+        Season.objects.using(using).filter(pk=season.pk).update(table_html="", excerpt_html="")
         return []
     rows = (
         Match.objects.filter(season=season)
@@ -233,7 +325,8 @@ def recompute_table(season: Season) -> list[TableRow]:
     for team, points in Deduction.objects.filter(season=season).values_list("team_id", "points"):
         deductions[team] = deductions.get(team, 0) + points
     teams.update(deductions)
-    names = dict(Team.objects.filter(pk__in=teams).values_list("pk", "short_name"))
+    loaded = Team.objects.using(using).in_bulk(teams)
+    names = {pk: team.short_name for pk, team in loaded.items()}
     table = standings(
         teams,
         results,
@@ -259,10 +352,15 @@ def recompute_table(season: Season) -> list[TableRow]:
         )
         for row in table
     ]
+    for row in stored:
+        row.team = loaded[row.team_id]
+    full, excerpt = table_html(stored)
     with transaction.atomic(using=using):
         TableRow.objects.using(using).filter(season=season).delete()
         TableRow.objects.using(using).bulk_create(stored)
-        Season.objects.using(using).filter(pk=season.pk).update(table_updated_at=timezone.now())
+        Season.objects.using(using).filter(pk=season.pk).update(
+            table_updated_at=timezone.now(), table_html=full, excerpt_html=excerpt
+        )
         bump(using)
     return stored
 

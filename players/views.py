@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
 from players.models import Player, PlayerQuerySet
@@ -40,7 +39,7 @@ class Figures:
 
 def season_figures(player: Player) -> list[Figures]:
     """Appearances, goals and cards per season and competition, newest season first, in two
-    queries (one row a match). He appeared in a match he started, came on in, or scored,
+    queries (his line-ups, his events). He appeared in a match he started, came on in, or scored,
     missed a penalty or was taken off in; a card alone counts when no line-up of the match
     names him (a booking on the bench is not an appearance)."""
     figures: dict[tuple[Any, ...], Figures] = {}
@@ -54,26 +53,22 @@ def season_figures(player: Player) -> list[Figures]:
             row.matches.add(match)
         else:
             benched.add(match)
-    events = (
-        player.match_events.filter(match__status__in=PLAYED)
-        .values_list("match_id", *SEASON)
-        .annotate(
-            goals=Count("pk", filter=Q(kind__in=GOALS)),
-            yellow=Count("pk", filter=Q(kind="yellow")),
-            red=Count("pk", filter=Q(kind="red")),
-            played=Count("pk", filter=Q(kind__in=ON_THE_PITCH)),
-        )
-        .order_by()
+    # One row an event, counted here: a plain join compiles in a fraction of the time of
+    # four filtered counts grouped by match and season.
+    events = player.match_events.filter(match__status__in=PLAYED).values_list(
+        "match_id", "kind", *SEASON
     )
-    for match, *season, goals, yellow, red, played in events:
+    played_in: set[int] = set()
+    for match, kind, *season in events:
         row = figures.setdefault(tuple(season), Figures(season[1], season[2], season[0]))
-        row.goals += goals
-        row.yellow += yellow
-        row.red += red
-        if played or match not in benched:
-            row.matches.add(match)
+        row.goals += kind in GOALS
+        row.yellow += kind == "yellow"
+        row.red += kind == "red"
+        if kind in ON_THE_PITCH:
+            played_in.add(match)
+        row.matches.add(match)
     for row in figures.values():
-        row.appearances = len(row.matches)
+        row.appearances = len({m for m in row.matches if m in played_in or m not in benched})
     return sorted(figures.values(), key=lambda r: (-r.starts_on.toordinal(), r.competition))
 
 

@@ -291,3 +291,35 @@ def test_the_player_page_names_the_match_apps_values_as_it_has_them():
     assert set(views.PLAYED) == set(Match.DECIDED)
     assert set(views.GOALS) == set(MatchEvent.GOALS)
     assert set(views.ON_THE_PITCH) <= set(MatchEvent.Kind.values)
+
+
+def test_the_stored_html_follows_the_match_its_teams_and_its_competition(league):
+    season, teams = league
+    match = play(season, teams["liverpool"], teams["chelsea"], (2, 1))
+    match.refresh_from_db()
+    assert 'href="/matches/liverpool-v-chelsea-2023-09-02/"' in match.row_html
+    assert "Premier League" in match.row_html and "Last result" in match.card_html
+    season.refresh_from_db()
+    assert '<span class="standings__name">Chelsea</span>' in season.table_html
+    assert '<tr class="is-club">' in season.excerpt_html
+    # A result changed, a team renamed, a competition renamed: every stored copy follows.
+    match.home_score = 0
+    match_save(match=match, actor=None)
+    match.refresh_from_db()
+    assert "fixture__score" in match.row_html and ">0<" in match.row_html
+    chelsea = teams["chelsea"]
+    chelsea.short_name = "The Blues"
+    team_save(team=chelsea)
+    season.competition.name = "The League"
+    season.competition.save()
+    match.refresh_from_db()
+    season.refresh_from_db()
+    assert "The Blues" in match.row_html and "The Blues" in match.card_html
+    assert "The League" in match.row_html and "Premier League" not in match.card_html
+    assert "The Blues" in season.table_html and "The Blues" in season.excerpt_html
+    # A fixture's card is the next match's; a cancelled match has none.
+    fixture = play(season, teams["everton"], teams["liverpool"], day="2023-10-07")
+    assert "Next match" in fixture.card_html and "Everton" in fixture.row_html
+    fixture.status = Match.Status.CANCELLED
+    match_save(match=fixture, actor=None)
+    assert fixture.card_html == "" and "Cancelled" in fixture.row_html
