@@ -292,6 +292,9 @@ def recompute(spec: dict) -> dict:
     if match is None or match.home_score is None:
         return {"measured": False}
     original = match.home_score
+    # Once untimed: a server compiles the templates the stored table is rendered with once.
+    match.home_score = original + 2
+    match_save(match=match, actor=Actor(Via.ADMIN, note="make bench"))
     spent = []
     for round_ in range(spec["recompute"]):
         match.home_score = original + 1 + round_ % 2

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from matches.models import Competition, Deduction, LineupEntry, Match, MatchEvent, Season, Team
 from matches.services import (
+    competition_save,
     match_delete,
     match_restore,
     match_save,
@@ -34,6 +35,9 @@ class CompetitionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request: HttpRequest, obj: Competition, form: Any, change: bool) -> None:
+        competition_save(competition=obj)
 
 
 class DeductionInline(admin.TabularInline):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 def render_missing_html(sender: AppConfig, using: str, **kwargs: Any) -> None:
@@ -13,21 +13,10 @@ def render_missing_html(sender: AppConfig, using: str, **kwargs: Any) -> None:
     from matches.models import Season
 
     services.rerender_matches(
-        services.Match.objects.using(using).for_listing().filter(row_html=""), using=using
+        services.Match.objects.using(using).for_listing().of_club().filter(row_html=""), using=using
     )
     for season in Season.objects.using(using).filter(table_html="", table__isnull=False).distinct():
         services.render_table(season, using=using)
-
-
-def rerender_competition(
-    sender: type[Any], instance: Any, created: bool, raw: bool, using: str, **kwargs: Any
-) -> None:
-    """A competition's name is printed in its matches' stored rows and cards (the admin
-    saves competitions as they are: this is their one write)."""
-    from matches import services
-
-    if not created and not raw:
-        services.competition_rendered(instance, using=using)
 
 
 class MatchesConfig(AppConfig):
@@ -52,6 +41,3 @@ class MatchesConfig(AppConfig):
         # Stored tables are rewritten by the saves above (a match, a deduction, a season),
         # which move the version once; watching TableRow would move it once a row.
         watch(Competition, Season, Team, MatchEvent, LineupEntry, Deduction)
-        post_save.connect(
-            rerender_competition, sender=Competition, dispatch_uid="render Competition"
-        )

@@ -32,7 +32,7 @@ from matches.models import (
 from matches.pages import table_excerpt
 from matches.standings import Result, standings
 from pagecache.versioning import bump
-from revisions.models import Actor, Revision, record
+from revisions.models import Actor, Revision, record, record_all
 
 # Sent, inside the transaction, with `matches` (the new Match rows) and `using`, when
 # matches_create writes matches in bulk: bulk inserts send no post_save, and the apps that
@@ -64,17 +64,21 @@ RENDERED_TEAM_FIELDS = ("short_name", "ground", "is_club", "crest", "crest_rendi
 
 
 def render_match(match: Match) -> None:
-    """Fill the match's stored row (fixture and result lists) and, for a club match with a
-    place on the home page, its card there; no queries once its season's competition and
-    its teams are loaded. Sets the fields; the caller saves them."""
-    match.row_html = render_to_string("matches/stored/row.html", {"match": match})
+    """Fill a club match's stored row (the fixtures and results lists, search) and, when it
+    has a place on the home page, its card there; no queries once its season's competition
+    and its teams are loaded. Other matches print no stored HTML (the lists are the club's):
+    rendering all 380 of a season tripled its import. Sets the fields; the caller saves."""
     club_match = match.home.is_club or match.away.is_club
+    if not club_match:
+        match.row_html = match.card_html = ""
+        return
+    match.row_html = render_to_string("matches/stored/row.html", {"match": match})
     match.card_html = (
         render_to_string(
             "matches/stored/card.html",
             {"match": match, "unplayed": Match.UNPLAYED, "decided": Match.DECIDED},
         ).strip()
-        if club_match and match.status in (*Match.UNPLAYED, *Match.DECIDED)
+        if match.status in (*Match.UNPLAYED, *Match.DECIDED)
         else ""
     )
 
@@ -123,12 +127,24 @@ def team_rendered(team: Team, *, using: str) -> None:
         render_table(season, using=using)
 
 
-def competition_rendered(competition: Competition, *, using: str) -> None:
-    """The stored rows and cards that print the competition's name, rendered again."""
-    rerender_matches(
-        Match.objects.using(using).for_listing().filter(season__competition=competition),
-        using=using,
-    )
+def competition_save(*, competition: Competition) -> Competition:
+    """Save the competition; a new name renders again the stored rows and cards that print
+    it, in the same transaction."""
+    using = router.db_for_write(Competition, instance=competition)
+    with transaction.atomic(using=using):
+        renamed = (
+            Competition.objects.using(using)
+            .filter(pk=competition.pk)
+            .exclude(name=competition.name)
+            .exists()
+        )
+        competition.save()
+        if renamed:
+            rerender_matches(
+                Match.objects.using(using).for_listing().filter(season__competition=competition),
+                using=using,
+            )
+    return competition
 
 
 def clean_lines(text: str) -> str:
@@ -272,8 +288,10 @@ def matches_create(*, matches: list[tuple[Match, list[MatchEvent]]], actor: Acto
                 event.match = match
                 events.append(event)
         MatchEvent.objects.bulk_create(events)
-        for match, match_events in matches:
-            record(match, data=match_snapshot(match, match_events), actor=actor)
+        record_all(
+            [(match, match_snapshot(match, match_events)) for match, match_events in matches],
+            actor=actor,
+        )
         for season in {match.season_id: match.season for match, _ in matches}.values():
             recompute_table(season)
         # One move of the page cache's version for them all, with the first moment one of

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,15 +90,27 @@ class Revision(models.Model):
 
 def record(obj: models.Model, *, data: dict[str, Any], actor: Actor) -> Revision:
     """Keep `data` (the object's whole content, from its app's snapshot) as a revision."""
-    return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        object_repr=str(obj)[:255],
-        data=data,
-        user=actor.user,
-        source=actor.source,
-        note=actor.note[:255],
-    )
+    return record_all([(obj, data)], actor=actor)[0]
+
+
+def record_all(
+    saved: Iterable[tuple[models.Model, dict[str, Any]]], *, actor: Actor
+) -> list[Revision]:
+    """A revision of each (object, data) pair, made by one `actor`, in one INSERT: an import
+    creating 380 matches wrote 380 statements (a quarter of its time)."""
+    revisions = [
+        Revision(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            object_repr=str(obj)[:255],
+            data=data,
+            user=actor.user,
+            source=actor.source,
+            note=actor.note[:255],
+        )
+        for obj, data in saved
+    ]
+    return Revision.objects.bulk_create(revisions)
 
 
 def when(revision: Revision) -> str:

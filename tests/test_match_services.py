@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from matches.models import Competition, Deduction, Match, MatchEvent, Season, TableRow, Team
-from matches.services import deduction_save, match_restore, match_save, team_save
+from matches.services import competition_save, deduction_save, match_restore, match_save, team_save
 from revisions.models import Actor, Revision, Via
 
 LONDON = ZoneInfo("Europe/London")
@@ -311,7 +311,7 @@ def test_the_stored_html_follows_the_match_its_teams_and_its_competition(league)
     chelsea.short_name = "The Blues"
     team_save(team=chelsea)
     season.competition.name = "The League"
-    season.competition.save()
+    competition_save(competition=season.competition)
     match.refresh_from_db()
     season.refresh_from_db()
     assert "The Blues" in match.row_html and "The Blues" in match.card_html
