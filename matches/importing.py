@@ -802,25 +802,8 @@ def _identities(match: Match, *, is_league: bool) -> list[tuple[object, ...]]:
 
 
 def _new_match(season: Season, row: Row, home: Team, away: Team, wanted: _Wanted) -> Match:
-    match = Match(
-        season=season,
-        round=row.round,
-        kickoff=wanted.kickoff,
-        home=home,
-        away=away,
-        venue=wanted.venue or "",
-        home_score_ht=row.home_score_ht,
-        away_score_ht=row.away_score_ht,
-    )
-    if wanted.result is not None:
-        (
-            match.status,
-            match.home_score,
-            match.away_score,
-            match.extra_time,
-            match.home_penalties,
-            match.away_penalties,
-        ) = wanted.result
+    match = Match(season=season, home=home, away=away)
+    _take(match, wanted)
     return match
 
 

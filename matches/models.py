@@ -348,7 +348,23 @@ class Match(models.Model):
         return "W" if ours > theirs else "L" if ours < theirs else "D"
 
 
-class MatchEvent(models.Model):
+class PlayedBy:
+    """A match row about one player: one of ours (`player`), or anyone else by name."""
+
+    player: Player | None
+    player_id: int | None
+    player_name: str
+
+    def clean(self) -> None:
+        if self.player_id is None and not self.player_name.strip():
+            raise ValidationError({"player_name": "Pick one of our players or give a name."})
+
+    @property
+    def who(self) -> str:
+        return self.player.name if self.player_id and self.player else self.player_name
+
+
+class MatchEvent(PlayedBy, models.Model):
     class Kind(models.TextChoices):
         GOAL = "goal", "Goal"
         OWN_GOAL = "own_goal", "Own goal"
@@ -394,21 +410,13 @@ class MatchEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.who} {self.clock}"
 
-    def clean(self) -> None:
-        if self.player_id is None and not self.player_name.strip():
-            raise ValidationError({"player_name": "Pick one of our players or give a name."})
-
-    @property
-    def who(self) -> str:
-        return self.player.name if self.player_id and self.player else self.player_name
-
     @property
     def clock(self) -> str:
         """118' or 90+2'."""
         return f"{self.minute}+{self.added_minute}'" if self.added_minute else f"{self.minute}'"
 
 
-class LineupEntry(models.Model):
+class LineupEntry(PlayedBy, models.Model):
     """A player in a team's match-day squad: starting, or on the bench."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="lineups")
@@ -428,14 +436,6 @@ class LineupEntry(models.Model):
 
     def __str__(self) -> str:
         return self.who
-
-    def clean(self) -> None:
-        if self.player_id is None and not self.player_name.strip():
-            raise ValidationError({"player_name": "Pick one of our players or give a name."})
-
-    @property
-    def who(self) -> str:
-        return self.player.name if self.player_id and self.player else self.player_name
 
 
 class Deduction(models.Model):
